@@ -1,0 +1,72 @@
+/**
+ * One error class per failure. Bad input is terminal (never retried) and says what, where and what
+ * was expected; transient upstream failures are rethrown with `cause` so the platform retries.
+ */
+
+/** Bad input from a user or an event: terminal. `where` is a file, a JSON path, an argument. */
+export class InvalidInputError extends Error {
+  readonly where: string;
+  readonly expected?: string;
+  constructor(message: string, where: string, expected?: string, options?: { cause?: unknown }) {
+    super(`${where}: ${message}${expected ? ` (expected ${expected})` : ''}`, options);
+    this.name = 'InvalidInputError';
+    this.where = where;
+    if (expected !== undefined) this.expected = expected;
+  }
+}
+
+/** A policy file that does not validate or conflicts with another. */
+export class PolicyError extends Error {
+  readonly file: string;
+  readonly problems: string[];
+  constructor(file: string, problems: string[], options?: { cause?: unknown }) {
+    super(`${file}: ${problems.length === 1 ? problems[0] : `\n  - ${problems.join('\n  - ')}`}`, options);
+    this.name = 'PolicyError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+/** Evidence that a check needs is absent. The engine maps it to the check's `error`. */
+export class MissingEvidenceError extends Error {
+  readonly evidence: string[];
+  constructor(evidence: string[], message?: string) {
+    super(message ?? `missing evidence: ${evidence.join(', ')}`);
+    this.name = 'MissingEvidenceError';
+    this.evidence = evidence;
+  }
+}
+
+/** An artifact that could not be read, was too large, failed its digest or did not parse. */
+export class EvidenceError extends Error {
+  readonly uri: string;
+  constructor(uri: string, message: string, options?: { cause?: unknown }) {
+    super(`${uri}: ${message}`, options);
+    this.name = 'EvidenceError';
+    this.uri = uri;
+  }
+}
+
+/** A lookup by id that found nothing (a run, a model package). */
+export class NotFoundError extends Error {
+  constructor(what: string, id: string) {
+    super(`${what} not found: ${id}`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** An action refused for authorization or state reasons (override, promote). */
+export class RefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefusedError';
+  }
+}
+
+/** A part of the product that is not built yet: said plainly at run time. */
+export class NotBuiltError extends Error {
+  constructor(what: string) {
+    super(`${what} is not built yet`);
+    this.name = 'NotBuiltError';
+  }
+}
