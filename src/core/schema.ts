@@ -1,0 +1,54 @@
+/**
+ * One way to validate against JSON Schema (draft-07, ajv strict) and one way to say what failed:
+ * the JSON path, the problem, and what was expected. Compile at module scope, never per call.
+ */
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+/** A strict ajv instance with formats. `useDefaults` fills defaults declared in a schema. */
+export const createAjv = (options: Options = {}): Ajv => {
+  const ajv = new Ajv({ strict: true, allErrors: true, allowUnionTypes: true, ...options });
+  addFormats(ajv);
+  return ajv;
+};
+
+const describe = (e: ErrorObject): string => {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unknown key "${String(p['additionalProperty'])}"`;
+    case 'required':
+      return `missing required key "${String(p['missingProperty'])}"`;
+    case 'enum':
+      return `must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(p['allowedValue'])}`;
+    case 'type':
+      return `must be ${String(p['type'])}`;
+    default:
+      return e.message ?? e.keyword;
+  }
+};
+
+/**
+ * Formats ajv errors as `"<where> at <path>: <problem>"` lines, most specific first, without the
+ * noise of `anyOf`/`oneOf` wrappers when a more precise error exists.
+ */
+export const formatSchemaErrors = (errors: ErrorObject[] | null | undefined, where: string): string[] => {
+  if (!errors || errors.length === 0) return [];
+  const precise = errors.filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword));
+  const chosen = precise.length > 0 ? precise : errors;
+  const lines = chosen.map((e) => {
+    const base = e.instancePath === '' ? '/' : e.instancePath;
+    const path = e.keyword === 'additionalProperties' || e.keyword === 'required' ? base : base;
+    return `${where} at ${path}: ${describe(e)}`;
+  });
+  return [...new Set(lines)];
+};
+
+/** Validates `value`; returns problem lines (empty when valid). */
+export const problemsOf = (validate: ValidateFunction, value: unknown, where: string): string[] =>
+  validate(value) ? [] : formatSchemaErrors(validate.errors, where);
