@@ -70,3 +70,18 @@ export class NotBuiltError extends Error {
     this.name = 'NotBuiltError';
   }
 }
+
+/**
+ * Thrown by a check that could not evaluate everything the policy asked for (a named metric absent
+ * from the evidence, a metric not computable) and found no violation among the rest. The engine
+ * records the check as `error` (fail closed) and keeps the metrics and findings it did compute.
+ * A check that found a real violation returns `fail` instead: a reject outranks needs_review.
+ */
+export class IncompleteCheckError extends Error {
+  readonly outcome: import('./check.js').CheckOutcome;
+  constructor(message: string, outcome: import('./check.js').CheckOutcome) {
+    super(message);
+    this.name = 'IncompleteCheckError';
+    this.outcome = outcome;
+  }
+}
