@@ -1,0 +1,110 @@
+/**
+ * Reads one policy file: YAML → schema → the cross-field rules a schema cannot say. Every problem
+ * names the file, the place (line:column for YAML syntax, a JSON path otherwise) and what was
+ * expected; all problems of a file are reported together so one review round fixes them all.
+ */
+import { createHash } from 'node:crypto';
+import { LineCounter, parseDocument } from 'yaml';
+import policySchema from '../../../schemas/policy.schema.json' with { type: 'json' };
+import { PolicyError } from '../errors.js';
+import { createAjv, problemsOf } from '../schema.js';
+import type { LoadedPolicy, PolicyDocument } from './types.js';
+
+const validatePolicy = createAjv().compile(policySchema);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `sha256:<hex>` of the bytes (a string is hashed as its UTF-8 bytes). */
+export const policyDigest = (content: string | Uint8Array): string =>
+  `sha256:${createHash('sha256').update(content).digest('hex')}`;
+
+const yamlToValue = (text: string, file: string): unknown => {
+  const lineCounter = new LineCounter();
+  // The YAML 1.2 core schema: `2026-12-31` stays a string, `yes` stays a string, and no
+  // application-specific tag (`!!timestamp`, `!!binary`) changes a value's type behind the schema.
+  const doc = parseDocument(text, {
+    schema: 'core',
+    resolveKnownTags: false,
+    uniqueKeys: true,
+    prettyErrors: false,
+    lineCounter,
+  });
+  const problems = [...doc.errors, ...doc.warnings].map((e) => {
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    return `${file}:${line}:${col}: ${e.message}`;
+  });
+  if (problems.length > 0) throw new PolicyError(file, problems);
+  return doc.toJS({ maxAliasCount: 100 });
+};
+
+/** The rules that span several fields (the schema validates each field on its own). */
+const crossFieldProblems = (doc: PolicyDocument, file: string): string[] => {
+  const problems: string[] = [];
+  const at = (path: string, problem: string): void => void problems.push(`${file} at ${path}: ${problem}`);
+
+  const firstIndex = new Map<string, number>();
+  doc.checks.forEach((c, i) => {
+    const first = firstIndex.get(c.use);
+    if (first === undefined) firstIndex.set(c.use, i);
+    else at(`/checks/${i}/use`, `check "${c.use}" is already listed at /checks/${first}; list each check once`);
+  });
+
+  (doc.waivers ?? []).forEach((w, i) => {
+    if (!firstIndex.has(w.check)) {
+      at(`/waivers/${i}/check`, `waiver for check "${w.check}", which this policy does not run (expected one of: ${[...firstIndex.keys()].join(', ')})`);
+    }
+    if (w.reason.trim() === '') at(`/waivers/${i}/reason`, 'must not be blank (expected why the waiver is granted)');
+  });
+
+  const stageIndex = new Map<string, number>();
+  (doc.promotion?.stages ?? []).forEach((s, i) => {
+    const first = stageIndex.get(s.name);
+    if (first === undefined) stageIndex.set(s.name, i);
+    else at(`/promotion/stages/${i}/name`, `stage "${s.name}" is already defined at /promotion/stages/${first}; stage names must be unique`);
+    s.targets.forEach((t, j) => {
+      // The role modelgate assumes lives in the hosting account (CROSS-ACCOUNT.md).
+      const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(t.roleArn)?.[1];
+      if (roleAccount !== undefined && roleAccount !== t.account) {
+        at(`/promotion/stages/${i}/targets/${j}/roleArn`, `role is in account ${roleAccount} but the target account is ${t.account} (expected a role in the hosting account)`);
+      }
+    });
+  });
+  return problems;
+};
+
+/**
+ * Parses and validates one policy file.
+ *
+ * @param content - the file's text or, better, its exact bytes (the digest is taken over them)
+ * @param file - where it came from, used in every message
+ * @throws PolicyError listing every problem found
+ * @example
+ * ```ts
+ * const policy = parsePolicy(await readFile('policies/credit-risk.yaml'), 'policies/credit-risk.yaml');
+ * policy.doc.metadata.name; // 'credit-risk'
+ * policy.digest;            // 'sha256:…'
+ * ```
+ */
+export const parsePolicy = (content: string | Uint8Array, file: string): LoadedPolicy => {
+  let text: string;
+  if (typeof content === 'string') text = content;
+  else {
+    try {
+      text = utf8.decode(content);
+    } catch (cause) {
+      throw new PolicyError(file, [`${file}: not valid UTF-8 text (expected a YAML file)`], { cause });
+    }
+  }
+  const value = yamlToValue(text, file);
+  if (value === null || value === undefined) {
+    throw new PolicyError(file, [`${file}: the file is empty (expected a policy document with apiVersion: modelgate/v1)`]);
+  }
+  const schemaProblems = problemsOf(validatePolicy, value, file);
+  if (schemaProblems.length > 0) throw new PolicyError(file, schemaProblems);
+  const doc = value as PolicyDocument;
+  const problems = crossFieldProblems(doc, file);
+  if (problems.length > 0) throw new PolicyError(file, problems);
+  return { doc, file, digest: policyDigest(content) };
+};
+
+export { validatePolicyChecks, type CheckConfigResolver } from './validate-checks.js';
