@@ -30,6 +30,8 @@ export interface RunRecord {
   reasons: string[];
   checks: CheckResult[];
   champion: { arn: string; version: string } | null;
+  /** Identities that registered the model (`CreatedBy`): they may never override this run. */
+  registeredBy: string[];
   evidence: EvidenceRef[];
   waivers: { applied: AppliedWaiver[]; expired: Waiver[] };
   trigger: { source: 'eventbridge' | 'cli' | 'rerun' | 'local'; eventId?: string; rerunOf?: string; reason?: string; by?: string };

@@ -1,0 +1,87 @@
+/**
+ * `modelgate evaluate`: runs the gate once. Exit 0 approve, 1 reject, 2 needs_review, 64 bad input.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { evaluateSubject } from '../../app/evaluate-subject.js';
+import { PolicyError } from '../../core/errors.js';
+import type { ModelPackage } from '../../core/model-package.js';
+import { validatePolicyChecks } from '../../core/policy/parse.js';
+import type { LoadedPolicy } from '../../core/policy/types.js';
+import { FilePolicySource } from '../../adapters/local/policy-files.js';
+import { parseCommandArgs, oneOf, required } from '../args.js';
+import { exitForDecision } from '../exit-codes.js';
+import { renderHtmlReport } from '../html-report.js';
+import type { CliIO } from '../io.js';
+import { UsageError } from '../io.js';
+import { loadModelPackage, parseEvidenceArgs } from '../model-package-input.js';
+import { renderRun } from '../render.js';
+import { openServices } from '../services.js';
+import type { LocalStack } from '../../compose.js';
+
+export const EVALUATE_USAGE =
+  'modelgate evaluate --model-package <file.json or ARN> [--policy <file> | --policies <dir>] [--champion <file.json | ARN | none>] [--evidence name=uri]... [--format text|json] [--report <file.html>] [--apply]';
+
+const options = {
+  'model-package': { type: 'string' },
+  policy: { type: 'string' },
+  policies: { type: 'string' },
+  champion: { type: 'string' },
+  evidence: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  report: { type: 'string' },
+  apply: { type: 'boolean' },
+} as const;
+
+/** Loads the policies the run may use and refuses (exit 64) any that do not validate. */
+export const loadCheckedPolicies = async (stack: LocalStack, path: string | undefined): Promise<LoadedPolicy[]> => {
+  const policies = path ? await new FilePolicySource(path).load() : await stack.services.policies.load();
+  const problems = policies.flatMap((p) => validatePolicyChecks(p, stack.services.checks));
+  if (problems.length > 0) throw new PolicyError(policies.length === 1 ? policies[0]!.file : 'policies', problems);
+  return policies;
+};
+
+export const evaluateCommand = async (argv: string[], io: CliIO): Promise<number> => {
+  const { values } = parseCommandArgs(argv, options, EVALUATE_USAGE);
+  if (values.help) {
+    io.stdout(`${EVALUATE_USAGE}\n`);
+    return 0;
+  }
+  const ref = required(values['model-package'], '--model-package', EVALUATE_USAGE);
+  const format = oneOf(values.format, ['text', 'json'] as const, '--format', EVALUATE_USAGE) ?? 'text';
+  if (values.policy && values.policies) throw new UsageError('give --policy or --policies, not both', EVALUATE_USAGE);
+  const evidence = parseEvidenceArgs(values.evidence ?? [], EVALUATE_USAGE);
+
+  const stack = await openServices(io);
+  try {
+    const { services } = stack;
+    const policies = await loadCheckedPolicies(stack, values.policy ?? values.policies);
+    const modelPackage = await loadModelPackage(ref, io.cwd, services.registry);
+    let champion: ModelPackage | null | undefined;
+    if (values.champion === 'none') champion = null;
+    else if (values.champion !== undefined) champion = await loadModelPackage(values.champion, io.cwd, services.registry);
+    if (io.isTTY && format === 'text') io.stderr(`evaluating ${modelPackage.ModelPackageGroupName}/${modelPackage.ModelPackageVersion}…\n`);
+
+    const outcome = await evaluateSubject(services, {
+      modelPackage,
+      evidence,
+      ...(champion !== undefined ? { champion } : {}),
+      policies,
+      apply: values.apply === true,
+      dedupe: false,
+      trigger: { source: 'cli' },
+    });
+    if (outcome.status !== 'decided') throw new Error('a CLI evaluation is never deduplicated');
+    const { run } = outcome;
+    if (format === 'json') io.stdout(`${JSON.stringify(run, null, 2)}\n`);
+    else io.stdout(renderRun(run));
+    if (values.report) {
+      const path = resolve(io.cwd, values.report);
+      await writeFile(path, renderHtmlReport(run));
+      io.stderr(`report written to ${path}\n`);
+    }
+    return exitForDecision[run.decision];
+  } finally {
+    await stack.close();
+  }
+};

@@ -1,0 +1,48 @@
+/**
+ * How a CLI command gets its services: the embedded stack by default; when `npm start` is running
+ * in the same state directory, its ledger (the embedded ledger is a single-process database).
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { composeLocal, type LocalStack } from '../compose.js';
+import type { CliIO } from './io.js';
+
+export interface StackFile {
+  pid: number;
+  ledgerEndpoint: string;
+  apiUrl: string;
+}
+
+export const stateDirOf = (io: CliIO): string => resolve(io.cwd, io.env['MODELGATE_HOME'] ?? '.modelgate');
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** The running local stack's coordinates, when one is up in this state directory. */
+export const runningStack = async (stateDir: string): Promise<StackFile | null> => {
+  try {
+    const stack = JSON.parse(await readFile(join(stateDir, 'stack.json'), 'utf8')) as StackFile;
+    return stack.pid !== process.pid && alive(stack.pid) ? stack : null;
+  } catch {
+    return null;
+  }
+};
+
+/** Opens the services a command needs; the caller closes them. */
+export const openServices = async (io: CliIO, opts: { policies?: string } = {}): Promise<LocalStack> => {
+  const stateDir = stateDirOf(io);
+  const stack = await runningStack(stateDir);
+  return composeLocal({
+    stateDir,
+    baseDir: io.cwd,
+    ...(opts.policies ? { policies: opts.policies } : {}),
+    ...(stack ? { ledgerEndpoint: stack.ledgerEndpoint } : {}),
+    outboxSink: (line) => io.stderr(`${line}\n`),
+  });
+};

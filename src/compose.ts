@@ -1,0 +1,105 @@
+/**
+ * The one place that wires adapters to ports. `composeLocal` is the embedded stack (dynalite under
+ * `.modelgate/`, the local registry seeded from `examples/`, `file://` evidence, events to the
+ * console); `composeAws` is the deployed path (SageMaker, S3, DynamoDB, EventBridge, SNS).
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pkgJson from '../package.json' with { type: 'json' };
+import checks from '../checks/index.js';
+import type { AppLogger, AppServices } from './app/services.js';
+import { createCheckRegistry } from './core/check-registry.js';
+import { systemClock, type ArtifactStore, type PolicySource } from './core/ports.js';
+import { DynamoDbLedger } from './adapters/aws/dynamodb-ledger.js';
+import { ensureLedgerTable } from './adapters/aws/ledger-table.js';
+import { FileArtifactStore } from './adapters/local/file-artifact-store.js';
+import { ConsoleOutbox } from './adapters/local/console-outbox.js';
+import { consoleLogger } from './adapters/local/console-logger.js';
+import { createLocalDocumentClient, startEmbeddedDynamo } from './adapters/local/embedded-dynamodb.js';
+import { LocalRegistry } from './adapters/local/local-registry.js';
+import { FilePolicySource } from './adapters/local/policy-files.js';
+
+export const SERVICE_VERSION: string = `modelgate@${pkgJson.version}`;
+
+/** The project root (where `policies/`, `examples/` and `checks/` live), from this module's location. */
+export const projectRoot = (): string => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src/compose.ts -> <root>; dist/src/compose.js -> <root>
+  return resolve(here, here.includes(`${join('dist', 'src')}`) ? '../..' : '..');
+};
+
+/** The check registry, built once per process. */
+export const checkRegistry = createCheckRegistry([...checks]);
+
+export const ENGINE_DEFAULTS = { concurrency: 4, defaultTimeoutMs: 60_000 };
+
+export interface LocalOptions {
+  /** State directory (ledger, registry); default `<cwd>/.modelgate`. `null`: in memory, nothing persisted (ledger only). */
+  stateDir?: string | null;
+  /** Policy file or directory; default `<root>/policies`. */
+  policies?: string;
+  /** Seed the local registry from this directory; default `<root>/examples/registry`. `null`: no seeding. */
+  seedFrom?: string | null;
+  /** Base directory for relative `file:` URIs; default cwd. */
+  baseDir?: string;
+  logger?: AppLogger;
+  outboxSink?: (line: string) => void;
+  /** Use the ledger of an already running local stack at this endpoint instead of starting one. */
+  ledgerEndpoint?: string;
+}
+
+export interface LocalStack {
+  services: AppServices;
+  registry: LocalRegistry;
+  outbox: ConsoleOutbox;
+  ledgerEndpoint: string;
+  close(): Promise<void>;
+}
+
+export const LEDGER_TABLE_DEFAULT = 'modelgate-ledger';
+
+/** Boots the embedded stack. */
+export const composeLocal = async (opts: LocalOptions = {}): Promise<LocalStack> => {
+  const root = projectRoot();
+  const stateDir = opts.stateDir === undefined ? resolve('.modelgate') : opts.stateDir;
+  const dynamo = opts.ledgerEndpoint
+    ? { endpoint: opts.ledgerEndpoint, close: async () => undefined }
+    : await startEmbeddedDynamo({ dir: stateDir === null ? null : join(stateDir, 'ledger') });
+  try {
+    const { client, documentClient } = createLocalDocumentClient(dynamo.endpoint);
+    await ensureLedgerTable(client, LEDGER_TABLE_DEFAULT);
+    const registry = new LocalRegistry(join(stateDir ?? resolve('.modelgate'), 'registry'));
+    const seedFrom = opts.seedFrom === undefined ? join(root, 'examples', 'registry') : opts.seedFrom;
+    if (seedFrom) await registry.seed(seedFrom);
+    const outbox = new ConsoleOutbox(opts.outboxSink);
+    const policies: PolicySource = new FilePolicySource(opts.policies ?? join(root, 'policies'));
+    const artifacts: ArtifactStore[] = [new FileArtifactStore({ baseDir: opts.baseDir ?? process.cwd() })];
+    const services: AppServices = {
+      registry,
+      artifacts,
+      ledger: new DynamoDbLedger({ client: documentClient, tableName: LEDGER_TABLE_DEFAULT }),
+      publisher: outbox,
+      notifier: outbox,
+      policies,
+      checks: checkRegistry,
+      clock: systemClock,
+      logger: opts.logger ?? consoleLogger(),
+      serviceVersion: SERVICE_VERSION,
+      engine: ENGINE_DEFAULTS,
+    };
+    return {
+      services,
+      registry,
+      outbox,
+      ledgerEndpoint: dynamo.endpoint,
+      close: async () => {
+        documentClient.destroy();
+        client.destroy();
+        await dynamo.close();
+      },
+    };
+  } catch (err) {
+    await dynamo.close();
+    throw err;
+  }
+};
