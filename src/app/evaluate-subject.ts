@@ -98,10 +98,16 @@ const invocationsOf = (services: AppServices, policy: LoadedPolicy): CheckInvoca
     return { ...base, definition, config, configProblems: problems };
   });
 
-const checkSubject = (services: AppServices, pkg: ModelPackage, subject: Subject, overrides: EvidenceRef[] = []): CheckSubject => ({
+const checkSubject = (
+  services: AppServices,
+  pkg: ModelPackage,
+  subject: Subject,
+  signal: AbortSignal,
+  overrides: EvidenceRef[] = [],
+): CheckSubject => ({
   subject,
   modelPackage: pkg,
-  evidence: openEvidenceSet(evidenceRefsOf(pkg, overrides), services.artifacts, services.evidenceLimits),
+  evidence: openEvidenceSet(evidenceRefsOf(pkg, overrides), services.artifacts, { ...services.evidenceLimits, signal }),
 });
 
 /** Runs the gate for one model version. */
@@ -137,11 +143,13 @@ export const evaluateSubject = async (services: AppServices, req: EvaluateReques
   if (choice.policy) {
     const champion = req.champion !== undefined ? req.champion : await services.registry.findChampion(subject.group, subject.arn);
     championRef = champion ? { arn: champion.ModelPackageArn, version: String(champion.ModelPackageVersion) } : null;
-    const input: CheckInput = {
-      ...checkSubject(services, pkg, subject, req.evidence),
-      champion: champion ? checkSubject(services, champion, subjectOfPackage(champion)) : null,
-    };
-    results = await runChecks(invocationsOf(services, choice.policy), input, {
+    const championSubject = champion ? subjectOfPackage(champion) : null;
+    // Each check gets its own evidence handles, bound to its abort signal: a timed-out check stops reading.
+    const inputFor = (signal: AbortSignal): CheckInput => ({
+      ...checkSubject(services, pkg, subject, signal, req.evidence),
+      champion: champion && championSubject ? checkSubject(services, champion, championSubject, signal) : null,
+    });
+    results = await runChecks(invocationsOf(services, choice.policy), inputFor, {
       concurrency: services.engine.concurrency,
       defaultTimeoutMs: services.engine.defaultTimeoutMs,
       logger,

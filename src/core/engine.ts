@@ -75,7 +75,10 @@ class CheckTimeoutError extends Error {
   }
 }
 
-const runOne = async (inv: CheckInvocation, input: CheckInput, opts: EngineOptions): Promise<CheckResult> => {
+/** The input of one check, built with that check's abort signal so that its evidence reads stop on timeout. */
+export type CheckInputFactory = (signal: AbortSignal) => CheckInput;
+
+const runOne = async (inv: CheckInvocation, inputFor: CheckInputFactory, opts: EngineOptions): Promise<CheckResult> => {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const def = inv.definition;
@@ -83,11 +86,12 @@ const runOne = async (inv: CheckInvocation, input: CheckInput, opts: EngineOptio
   if (inv.configProblems && inv.configProblems.length > 0) {
     return errorResult(inv, 'invalid_config', `invalid config: ${inv.configProblems.join('; ')}`, 0);
   }
+  const controller = new AbortController();
+  const input = inputFor(controller.signal);
   const missing = missingEvidence(def, input);
   if (missing.length > 0) return errorResult(inv, 'missing_evidence', `missing evidence: ${missing.join(', ')}`, 0);
 
   const timeoutMs = inv.timeoutMs ?? opts.defaultTimeoutMs;
-  const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -126,13 +130,18 @@ const runOne = async (inv: CheckInvocation, input: CheckInput, opts: EngineOptio
 };
 
 /** Runs every invocation; never throws for a check's sake. Results are in invocation order. */
-export const runChecks = async (invocations: CheckInvocation[], input: CheckInput, opts: EngineOptions): Promise<CheckResult[]> => {
+export const runChecks = async (
+  invocations: CheckInvocation[],
+  input: CheckInput | CheckInputFactory,
+  opts: EngineOptions,
+): Promise<CheckResult[]> => {
+  const inputFor: CheckInputFactory = typeof input === 'function' ? input : () => input;
   const results: CheckResult[] = new Array(invocations.length);
   let next = 0;
   const worker = async () => {
     while (next < invocations.length) {
       const i = next++;
-      results[i] = await runOne(invocations[i]!, input, opts);
+      results[i] = await runOne(invocations[i]!, inputFor, opts);
     }
   };
   const width = Math.max(1, Math.min(opts.concurrency, invocations.length));

@@ -116,4 +116,16 @@ describe('runChecks', () => {
     expect(results).toHaveLength(5);
     expect(peak).toBe(2);
   });
+
+  it('builds each check its own input with that check\'s abort signal', async () => {
+    // Prepare
+    const signals: AbortSignal[] = [];
+    const hung = check('hung-reader', (_i, _c, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ status: 'pass', summary: '', metrics: [], findings: [] }))));
+    // Act
+    await runChecks([inv(hung, { timeoutMs: 10 }), inv(passing)], (signal) => { signals.push(signal); return checkInput({}); }, opts);
+    // Assess: the timed-out check's evidence signal was aborted by the timeout
+    expect(signals).toHaveLength(2);
+    expect(signals[0]!.reason).toBeInstanceOf(Error);
+    expect((signals[0]!.reason as Error).message).toBe('timed out after 10 ms');
+  });
 });
