@@ -1,0 +1,160 @@
+/**
+ * The pure part of model-quality: a parsed report, the policy's rules, the registered constraints
+ * and the champion's report in; one metric result per rule and one finding per broken or
+ * unevaluable rule out. No I/O, so every verdict is testable from plain objects.
+ */
+import type { Finding, MetricResult } from '../../src/core/check.js';
+import { evaluateThreshold, fmt, type Threshold } from '../../src/core/thresholds.js';
+import { greaterIsBetter } from '../../src/metrics/metric-direction.js';
+import { constraintAsThreshold, describeConstraint, violatesConstraint, type QualityConstraint } from '../../src/metrics/quality-constraints.js';
+import type { QualityReport } from '../../src/metrics/quality-report.js';
+import type { MetricRule } from './config.js';
+
+/** The champion as far as quality is concerned. */
+export type ChampionQuality =
+  | { kind: 'none' }
+  | { kind: 'unavailable'; reason: string }
+  | { kind: 'report'; report: QualityReport };
+
+export interface QualityEvaluation {
+  metrics: MetricResult[];
+  findings: Finding[];
+  /** Findings for broken rules: any of them makes the check fail. */
+  violations: string[];
+  /** Rules that could not be evaluated although they apply: the check is incomplete (error). */
+  incomplete: string[];
+  /** vsChampion rules skipped because there is no champion (first version): informational. */
+  notApplicable: string[];
+}
+
+// z for a two-sided 95% normal interval.
+const Z95 = 1.959964;
+
+const hasChampionRule = (rule: MetricRule | undefined): boolean =>
+  rule?.vsChampion?.maxWorsening !== undefined || rule?.vsChampion?.maxRelativeWorsening !== undefined;
+
+const thresholdOf = (rule: MetricRule | undefined, constraint: QualityConstraint | undefined): Threshold | undefined => {
+  const t: Threshold = {};
+  if (rule?.min !== undefined) t.min = rule.min;
+  if (rule?.max !== undefined) t.max = rule.max;
+  if (rule?.maxAbs !== undefined) t.maxAbs = rule.maxAbs;
+  if (hasChampionRule(rule)) t.vsChampion = { ...rule!.vsChampion };
+  if (constraint) {
+    // Shown as the tighter of the two bounds; the constraint's own operator decides its verdict.
+    const c = constraintAsThreshold(constraint);
+    if (c.min !== undefined) t.min = t.min === undefined ? c.min : Math.max(t.min, c.min);
+    if (c.max !== undefined) t.max = t.max === undefined ? c.max : Math.min(t.max, c.max);
+  }
+  return Object.keys(t).length > 0 ? t : undefined;
+};
+
+const championValue = (champion: ChampionQuality, name: string): { value: number | null | undefined; reason?: string } => {
+  switch (champion.kind) {
+    case 'none':
+      return { value: undefined };
+    case 'unavailable':
+      return { value: null, reason: champion.reason };
+    case 'report': {
+      const m = champion.report.metrics[name];
+      if (!m) return { value: null, reason: `the champion's model quality statistics have no ${name}` };
+      if (Number.isNaN(m.value)) return { value: null, reason: `the champion's ${name} is not computable (NaN)` };
+      return { value: m.value };
+    }
+  }
+};
+
+/** Names in the order a reader expects: the policy's metrics as written, then constraint-only ones. */
+const metricNames = (rules: Record<string, MetricRule>, constraints: QualityConstraint[]): string[] => {
+  const names = Object.keys(rules);
+  for (const c of constraints) if (!(c.metric in rules)) names.push(c.metric);
+  return names;
+};
+
+/**
+ * Applies the policy's metric rules and the registered constraints to `report`.
+ *
+ * @example
+ * ```ts
+ * const e = evaluateQuality(report, { auc: { min: 0.8 } }, [], { kind: 'none' });
+ * e.violations; // ['auc is 0.72, below min 0.8']
+ * ```
+ */
+export const evaluateQuality = (
+  report: QualityReport,
+  rules: Record<string, MetricRule>,
+  constraints: QualityConstraint[],
+  champion: ChampionQuality,
+): QualityEvaluation => {
+  const out: QualityEvaluation = { metrics: [], findings: [], violations: [], incomplete: [], notApplicable: [] };
+  const constraintOf = new Map(constraints.map((c) => [c.metric, c]));
+  const available = Object.keys(report.metrics).sort().join(', ') || 'none';
+
+  for (const name of metricNames(rules, constraints)) {
+    const rule = rules[name];
+    const constraint = constraintOf.get(name);
+    const threshold = thresholdOf(rule, constraint);
+    const compares = hasChampionRule(rule) && champion.kind !== 'none';
+    const champ = compares ? championValue(champion, name) : { value: undefined };
+    const result: MetricResult = { name, value: null, ...(threshold ? { threshold } : {}) };
+    if (compares) result.champion = champ.value ?? null;
+    out.metrics.push(result);
+
+    const incomplete = (message: string) => {
+      out.incomplete.push(message);
+      out.findings.push({ severity: 'error', message, metric: name });
+    };
+    const m = report.metrics[name];
+    if (!m) {
+      result.reason = 'absent from the model quality statistics';
+      result.passed = null;
+      incomplete(`${name} is absent from the model quality statistics (they report: ${available})`);
+      continue;
+    }
+    if (Number.isNaN(m.value)) {
+      result.reason = 'not computable: the report gives NaN';
+      result.passed = null;
+      incomplete(`${name} is not computable: the model quality statistics give NaN`);
+      continue;
+    }
+    const value = m.value;
+    if (Number.isFinite(value)) {
+      result.value = value;
+      if (m.standardDeviation !== null) result.interval = [value - Z95 * m.standardDeviation, value + Z95 * m.standardDeviation];
+    } else {
+      result.reason = `the report gives ${value > 0 ? 'Infinity' : '-Infinity'}`;
+    }
+
+    const broken: string[] = [];
+    let evaluated = false;
+    let unevaluated = false;
+    if (rule) {
+      const direction = rule.greaterIsBetter ?? greaterIsBetter(name) ?? true;
+      const verdict = evaluateThreshold(value, rule, { greaterIsBetter: direction, ...(compares ? { champion: champ.value ?? null } : {}) });
+      broken.push(...verdict.violations);
+      if (verdict.passed !== null) evaluated = true;
+      if (hasChampionRule(rule)) {
+        if (champion.kind === 'none') {
+          const message = `${name}: vsChampion not applicable: no champion (the first approved version of the group)`;
+          out.notApplicable.push(message);
+          out.findings.push({ severity: 'info', message, metric: name });
+        } else if (champ.value === null || champ.value === undefined) {
+          unevaluated = true;
+          incomplete(`${name}: cannot compare with the champion: ${champ.reason ?? 'no value'}`);
+        }
+      }
+    }
+    if (constraint) {
+      evaluated = true;
+      if (violatesConstraint(value, constraint)) {
+        broken.push(`breaks the registered constraint ${constraint.comparisonOperator} ${fmt(constraint.threshold)} (must be ${describeConstraint(constraint)})`);
+      }
+    }
+    for (const phrase of broken) {
+      const message = `${name} is ${fmt(value)}, ${phrase}`;
+      out.violations.push(message);
+      out.findings.push({ severity: 'error', message, metric: name });
+    }
+    result.passed = broken.length > 0 ? false : unevaluated || !evaluated ? null : true;
+  }
+  return out;
+};

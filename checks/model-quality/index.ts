@@ -1,0 +1,110 @@
+/**
+ * model-quality: holds a model version's quality metrics (from its SageMaker Model Monitor model
+ * quality statistics) to the policy's bounds, to its own registered Model Monitor constraints
+ * when asked, and to the current champion. Fails on any broken rule; never passes on a metric the
+ * policy names but the evidence does not give. See README.md.
+ */
+import { defineCheck, type CheckInput, type CheckOutcome } from '../../src/core/check.js';
+import { IncompleteCheckError, InvalidInputError, MissingEvidenceError } from '../../src/core/errors.js';
+import { fmt } from '../../src/core/thresholds.js';
+import { greaterIsBetter } from '../../src/metrics/metric-direction.js';
+import type { QualityConstraint } from '../../src/metrics/quality-constraints.js';
+import { defaultConfig, type ModelQualityConfig } from './config.js';
+import configSchema from './config.schema.json' with { type: 'json' };
+import { evaluateQuality, type ChampionQuality } from './evaluate.js';
+import { CONSTRAINTS, loadConstraints, loadQuality, PREDICTIONS, STATISTICS } from './load.js';
+
+export type { ModelQualityConfig } from './config.js';
+
+/** Rules that cannot be applied whatever the evidence says: a policy mistake, reported before reading anything. */
+const assertRulesUsable = (config: ModelQualityConfig): void => {
+  const names = Object.keys(config.metrics);
+  if (names.length === 0 && config.applyRegisteredConstraints !== true) {
+    throw new InvalidInputError('no rule to apply', 'with', 'metrics with at least one bound, or applyRegisteredConstraints: true');
+  }
+  for (const name of names) {
+    const rule = config.metrics[name]!;
+    const comparesChampion = rule.vsChampion !== undefined;
+    if (comparesChampion && rule.greaterIsBetter === undefined && greaterIsBetter(name) === undefined) {
+      throw new InvalidInputError(
+        `modelgate does not know whether a higher ${name} is better, and vsChampion needs to know`,
+        `with.metrics.${name}`,
+        'greaterIsBetter: true or false',
+      );
+    }
+  }
+};
+
+const loadChampion = async (input: CheckInput, config: ModelQualityConfig, signal: AbortSignal, problemType: string): Promise<ChampionQuality> => {
+  const champion = input.champion;
+  if (!champion) return { kind: 'none' };
+  const version = champion.subject.version;
+  const report = await loadQuality(champion.evidence, config, signal, `champion (version ${version}) `);
+  if (!report) return { kind: 'unavailable', reason: `the champion (version ${version}) has neither ${STATISTICS} nor ${PREDICTIONS} evidence` };
+  if (report.problemType !== problemType) {
+    return { kind: 'unavailable', reason: `the champion (version ${version}) reports ${report.problemType} metrics, the candidate ${problemType}` };
+  }
+  return { kind: 'report', report };
+};
+
+const modelQuality = defineCheck<ModelQualityConfig>({
+  id: 'model-quality',
+  version: '1.0.0',
+  title: 'Model quality',
+  description:
+    'Holds the model quality metrics (SageMaker Model Monitor model quality statistics) to the policy\'s bounds, to the registered Model Monitor constraints and to the champion.',
+  evidence: [
+    { name: STATISTICS, description: 'ModelMetrics.ModelQuality.Statistics: Model Monitor model quality statistics (JSON).' },
+    { name: PREDICTIONS, description: 'A predictions dataset (label, prediction, score per row), used when there is no statistics report.' },
+    { name: CONSTRAINTS, description: 'ModelMetrics.ModelQuality.Constraints, read when applyRegisteredConstraints is true.' },
+  ],
+  configSchema,
+  defaultConfig,
+  async run(input, config, ctx) {
+    assertRulesUsable(config);
+    const report = await loadQuality(input.evidence, config, ctx.signal);
+    if (!report) throw new MissingEvidenceError([STATISTICS], `missing evidence: ${STATISTICS} (or a ${PREDICTIONS} dataset)`);
+    if (config.problemType !== undefined && config.problemType !== report.problemType) {
+      throw new InvalidInputError(
+        `the policy says ${config.problemType} but the model quality statistics report ${report.problemType} metrics`,
+        'with.problemType',
+        `the report's problem type (${report.problemType}), or no problemType`,
+      );
+    }
+
+    let constraints: QualityConstraint[] = [];
+    if (config.applyRegisteredConstraints === true) {
+      const registered = await loadConstraints(input.evidence);
+      if (!registered) throw new MissingEvidenceError([CONSTRAINTS], `missing evidence: ${CONSTRAINTS} (applyRegisteredConstraints is true)`);
+      if (registered.problemType !== report.problemType) {
+        throw new InvalidInputError(
+          `the registered constraints are for ${registered.problemType}, the statistics report ${report.problemType} metrics`,
+          CONSTRAINTS,
+          'constraints for the same problem type as the statistics',
+        );
+      }
+      constraints = registered.constraints;
+    }
+
+    const needsChampion = Object.values(config.metrics).some((r) => r.vsChampion !== undefined);
+    ctx.signal.throwIfAborted();
+    const champion = needsChampion ? await loadChampion(input, config, ctx.signal, report.problemType) : ({ kind: 'none' } as const);
+
+    const e = evaluateQuality(report, config.metrics, constraints, champion);
+    const base = { metrics: e.metrics, findings: e.findings };
+    if (e.violations.length > 0) {
+      const more = e.violations.length > 1 ? ` (and ${e.violations.length - 1} more)` : '';
+      return { status: 'fail', summary: `${e.violations[0]}${more}`, ...base };
+    }
+    if (e.incomplete.length > 0 || e.metrics.length === 0) {
+      const reasons = e.metrics.length === 0 ? ['the registered constraints list no metric and the policy names none'] : e.incomplete;
+      const outcome: CheckOutcome = { status: 'warn', summary: `model quality incomplete: ${reasons.join('; ')}`, ...base };
+      throw new IncompleteCheckError(outcome.summary, outcome);
+    }
+    const values = e.metrics.map((m) => `${m.name} ${m.value === null ? m.reason : fmt(m.value)}`).join(', ');
+    const skipped = e.notApplicable.length > 0 ? '; vsChampion not applicable: no champion' : '';
+    return { status: 'pass', summary: `${e.metrics.length} quality metric(s) within bounds: ${values}${skipped}`, ...base };
+  },
+});
+
+export default modelQuality;
