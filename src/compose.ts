@@ -10,8 +10,15 @@ import checks from '../checks/index.js';
 import type { AppLogger, AppServices } from './app/services.js';
 import { createCheckRegistry } from './core/check-registry.js';
 import { systemClock, type ArtifactStore, type PolicySource } from './core/ports.js';
+import { InvalidInputError } from './core/errors.js';
+import { createDocumentClient, createEventBridgeClient, createSageMakerClient, createSnsClient } from './adapters/aws/clients.js';
 import { DynamoDbLedger } from './adapters/aws/dynamodb-ledger.js';
+import { EventBridgePublisher } from './adapters/aws/eventbridge-publisher.js';
 import { ensureLedgerTable } from './adapters/aws/ledger-table.js';
+import { S3ArtifactStore } from './adapters/aws/s3-artifact-store.js';
+import { createS3Client } from './adapters/aws/s3-client.js';
+import { SageMakerRegistry } from './adapters/aws/sagemaker-registry.js';
+import { SnsNotifier } from './adapters/aws/sns-notifier.js';
 import { FileArtifactStore } from './adapters/local/file-artifact-store.js';
 import { ConsoleOutbox } from './adapters/local/console-outbox.js';
 import { consoleLogger } from './adapters/local/console-logger.js';
@@ -73,7 +80,8 @@ export const composeLocal = async (opts: LocalOptions = {}): Promise<LocalStack>
     if (seedFrom) await registry.seed(seedFrom);
     const outbox = new ConsoleOutbox(opts.outboxSink);
     const policies: PolicySource = new FilePolicySource(opts.policies ?? join(root, 'policies'));
-    const artifacts: ArtifactStore[] = [new FileArtifactStore({ baseDir: opts.baseDir ?? process.cwd() })];
+    // s3:// evidence works locally too when the caller has credentials; the client is only built here, not called.
+    const artifacts: ArtifactStore[] = [new FileArtifactStore({ baseDir: opts.baseDir ?? process.cwd() }), new S3ArtifactStore({ client: createS3Client() })];
     const services: AppServices = {
       registry,
       artifacts,
@@ -102,4 +110,56 @@ export const composeLocal = async (opts: LocalOptions = {}): Promise<LocalStack>
     await dynamo.close();
     throw err;
   }
+};
+
+/** The environment of the deployed path (set by serverless.yml; the CLI reads the same names). */
+export interface AwsEnvironment {
+  /** The ledger table. Its presence is what selects the deployed path in the CLI. */
+  MODELGATE_LEDGER_TABLE?: string;
+  /** modelgate's own event bus. */
+  MODELGATE_EVENT_BUS?: string;
+  /** The SNS topic people subscribe to. Without it (CLI only), notifications go to stderr. */
+  MODELGATE_TOPIC_ARN?: string;
+  /** Policy file or directory; default `<root>/policies` (bundled beside the handler). */
+  MODELGATE_POLICIES?: string;
+  /** Base URL of a page that shows runs, for links in notifications and events. */
+  MODELGATE_CONSOLE_URL?: string;
+  [name: string]: string | undefined;
+}
+
+/** True when the environment selects the deployed path (AWS adapters). */
+export const wantsAws = (env: AwsEnvironment): boolean => Boolean(env.MODELGATE_LEDGER_TABLE);
+
+const requireEnv = (env: AwsEnvironment, name: keyof AwsEnvironment & string, why: string): string => {
+  const value = env[name];
+  if (!value) throw new InvalidInputError(`${name} is not set`, 'environment', `${name} (${why})`);
+  return value;
+};
+
+/**
+ * The deployed path: SageMaker, S3 (and file: for CLI use), DynamoDB, EventBridge, SNS. Clients are
+ * built once per call; a Lambda calls this once at module scope.
+ */
+export const composeAws = (env: AwsEnvironment, opts: { logger: AppLogger; outboxSink?: (line: string) => void; requireTopic?: boolean }): AppServices => {
+  const tableName = requireEnv(env, 'MODELGATE_LEDGER_TABLE', 'the ledger table');
+  const busName = requireEnv(env, 'MODELGATE_EVENT_BUS', "modelgate's event bus");
+  const topicArn = opts.requireTopic ? requireEnv(env, 'MODELGATE_TOPIC_ARN', 'the SNS topic for notifications') : env.MODELGATE_TOPIC_ARN;
+  const consoleUrl = env.MODELGATE_CONSOLE_URL?.replace(/\/+$/, '');
+  const root = projectRoot();
+  return {
+    registry: new SageMakerRegistry({ client: createSageMakerClient({ env }) }),
+    artifacts: [new S3ArtifactStore({ client: createS3Client() }), new FileArtifactStore({ baseDir: process.cwd() })],
+    ledger: new DynamoDbLedger({ client: createDocumentClient({ env }), tableName }),
+    publisher: new EventBridgePublisher({ client: createEventBridgeClient({ env }), busName }),
+    notifier: topicArn
+      ? new SnsNotifier({ client: createSnsClient({ env }), topicArn, ...(consoleUrl ? { consoleUrlBase: consoleUrl } : {}) })
+      : new ConsoleOutbox(opts.outboxSink),
+    policies: new FilePolicySource(env.MODELGATE_POLICIES ?? join(root, 'policies')),
+    checks: checkRegistry,
+    clock: systemClock,
+    logger: opts.logger,
+    serviceVersion: SERVICE_VERSION,
+    engine: ENGINE_DEFAULTS,
+    ...(consoleUrl ? { runLink: (runId: string) => `${consoleUrl}/runs/${runId}` } : {}),
+  };
 };

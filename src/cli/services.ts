@@ -4,7 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { composeLocal, type LocalStack } from '../compose.js';
+import type { AppServices } from '../app/services.js';
+import { composeAws, composeLocal, wantsAws } from '../compose.js';
+import { consoleLogger } from '../adapters/local/console-logger.js';
 import type { CliIO } from './io.js';
 
 export interface StackFile {
@@ -34,9 +36,22 @@ export const runningStack = async (stateDir: string): Promise<StackFile | null> 
   }
 };
 
-/** Opens the services a command needs; the caller closes them. */
-export const openServices = async (io: CliIO, opts: { policies?: string } = {}): Promise<LocalStack> => {
+/**
+ * Opens the services a command needs; the caller closes them. With `MODELGATE_LEDGER_TABLE` set
+ * the command talks to AWS with the caller's credentials (SageMaker, S3, DynamoDB, EventBridge, SNS).
+ */
+/** What a command works with. */
+export interface CommandServices {
+  services: AppServices;
+  close(): Promise<void>;
+}
+
+export const openServices = async (io: CliIO, opts: { policies?: string } = {}): Promise<CommandServices> => {
   const stateDir = stateDirOf(io);
+  if (wantsAws(io.env)) {
+    const services = composeAws(io.env, { logger: consoleLogger(io.env['MODELGATE_LOG_LEVEL']), outboxSink: (line) => io.stderr(`${line}\n`) });
+    return { services, close: async () => undefined };
+  }
   const stack = await runningStack(stateDir);
   return composeLocal({
     stateDir,

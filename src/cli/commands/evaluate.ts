@@ -16,8 +16,7 @@ import type { CliIO } from '../io.js';
 import { UsageError } from '../io.js';
 import { loadModelPackage, parseEvidenceArgs } from '../model-package-input.js';
 import { renderRun } from '../render.js';
-import { openServices } from '../services.js';
-import type { LocalStack } from '../../compose.js';
+import { openServices, type CommandServices } from '../services.js';
 
 export const EVALUATE_USAGE =
   'modelgate evaluate --model-package <file.json or ARN> [--policy <file> | --policies <dir>] [--champion <file.json | ARN | none>] [--evidence name=uri]... [--format text|json] [--report <file.html>] [--apply]';
@@ -34,7 +33,7 @@ const options = {
 } as const;
 
 /** Loads the policies the run may use and refuses (exit 64) any that do not validate. */
-export const loadCheckedPolicies = async (stack: LocalStack, path: string | undefined): Promise<LoadedPolicy[]> => {
+export const loadCheckedPolicies = async (stack: CommandServices, path: string | undefined): Promise<LoadedPolicy[]> => {
   const policies = path ? await new FilePolicySource(path).load() : await stack.services.policies.load();
   const problems = policies.flatMap((p) => validatePolicyChecks(p, stack.services.checks));
   if (problems.length > 0) throw new PolicyError(policies.length === 1 ? policies[0]!.file : 'policies', problems);
