@@ -1,0 +1,5 @@
+/** A number, or `null` with why it is not computable. */
+export interface MetricOutcome {
+  value: number | null;
+  reason?: string;
+}
