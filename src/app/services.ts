@@ -5,10 +5,22 @@
 import type { CheckLogger } from '../core/check.js';
 import type { CheckRegistry } from '../core/check-registry.js';
 import type { ArtifactStore, Clock, EventPublisher, Ledger, ModelRegistry, Notifier, PolicySource } from '../core/ports.js';
+import type { HostingTarget, PromotionAllowList, Signer, StageVerifier } from '../core/promotion/types.js';
 import type { EvidenceLimits } from './evidence-reader.js';
 
 export interface AppLogger extends CheckLogger {
   error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** What promotion needs (issue: promotion into hosting accounts). */
+export interface PromotionServices {
+  /** One adapter per target kind. */
+  targets: HostingTarget[];
+  verifiers: StageVerifier[];
+  /** Accounts and roles promotion may assume into (deployment config, never the policy). */
+  allowList: PromotionAllowList;
+  /** The embedded stack: every target only plans and records (a dry run), and says so. */
+  dryRunOnly: boolean;
 }
 
 export interface AppServices {
@@ -24,6 +36,9 @@ export interface AppServices {
   serviceVersion: string;
   engine: { concurrency: number; defaultTimeoutMs: number };
   evidenceLimits?: Partial<EvidenceLimits>;
+  /** Signs decision records when they are written; verifies them before promotion. */
+  signer?: Signer;
+  promotion?: PromotionServices;
   /** How a person looks closer at a run (a page URL when one is served). */
   runLink?: (runId: string) => string;
 }
