@@ -1,3 +1,5 @@
+import type { CheckOutcome } from './check.js';
+
 /**
  * One error class per failure. Bad input is terminal (never retried) and says what, where and what
  * was expected; transient upstream failures are rethrown with `cause` so the platform retries.
@@ -78,8 +80,8 @@ export class NotBuiltError extends Error {
  * A check that found a real violation returns `fail` instead: a reject outranks needs_review.
  */
 export class IncompleteCheckError extends Error {
-  readonly outcome: import('./check.js').CheckOutcome;
-  constructor(message: string, outcome: import('./check.js').CheckOutcome) {
+  readonly outcome: CheckOutcome;
+  constructor(message: string, outcome: CheckOutcome) {
     super(message);
     this.name = 'IncompleteCheckError';
     this.outcome = outcome;
