@@ -19,6 +19,8 @@ import { S3ArtifactStore } from './adapters/aws/s3-artifact-store.js';
 import { createS3Client } from './adapters/aws/s3-client.js';
 import { SageMakerRegistry } from './adapters/aws/sagemaker-registry.js';
 import { SnsNotifier } from './adapters/aws/sns-notifier.js';
+import { KmsSigner, createKmsClient } from './adapters/aws/kms-signer.js';
+import { Ed25519Signer } from './adapters/local/ed25519-signer.js';
 import { FileArtifactStore } from './adapters/local/file-artifact-store.js';
 import { ConsoleOutbox } from './adapters/local/console-outbox.js';
 import { consoleLogger } from './adapters/local/console-logger.js';
@@ -94,6 +96,8 @@ export const composeLocal = async (opts: LocalOptions = {}): Promise<LocalStack>
       logger: opts.logger ?? consoleLogger(),
       serviceVersion: SERVICE_VERSION,
       engine: ENGINE_DEFAULTS,
+      // Decisions are signed with a local Ed25519 key kept under <stateDir>/keys (docs/promotion-signing.md).
+      signer: stateDir === null ? Ed25519Signer.inMemory() : new Ed25519Signer(join(stateDir, 'keys')),
     };
     return {
       services,
@@ -124,6 +128,13 @@ export interface AwsEnvironment {
   MODELGATE_POLICIES?: string;
   /** Base URL of a page that shows runs, for links in notifications and events. */
   MODELGATE_CONSOLE_URL?: string;
+  /**
+   * The KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs decisions. Without it decisions are
+   * written unsigned, and promotion refuses every unsigned decision: nothing is promoted.
+   */
+  MODELGATE_SIGNING_KEY_ARN?: string;
+  /** Comma-separated ARNs of rotated-out signing keys whose decisions still verify. */
+  MODELGATE_TRUSTED_SIGNING_KEY_ARNS?: string;
   [name: string]: string | undefined;
 }
 
@@ -136,6 +147,12 @@ const requireEnv = (env: AwsEnvironment, name: keyof AwsEnvironment & string, wh
   return value;
 };
 
+/** The deployed decision signer (MODELGATE_SIGNING_KEY_ARN, MODELGATE_TRUSTED_SIGNING_KEY_ARNS). */
+const kmsSignerFrom = (env: AwsEnvironment, keyId: string): KmsSigner => {
+  const trustedKeyIds = (env.MODELGATE_TRUSTED_SIGNING_KEY_ARNS ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
+  return new KmsSigner({ client: createKmsClient({ env }), keyId, trustedKeyIds });
+};
+
 /**
  * The deployed path: SageMaker, S3 (and file: for CLI use), DynamoDB, EventBridge, SNS. Clients are
  * built once per call; a Lambda calls this once at module scope.
@@ -146,6 +163,9 @@ export const composeAws = (env: AwsEnvironment, opts: { logger: AppLogger; outbo
   const topicArn = opts.requireTopic ? requireEnv(env, 'MODELGATE_TOPIC_ARN', 'the SNS topic for notifications') : env.MODELGATE_TOPIC_ARN;
   const consoleUrl = env.MODELGATE_CONSOLE_URL?.replace(/\/+$/, '');
   const root = projectRoot();
+  if (!env.MODELGATE_SIGNING_KEY_ARN) {
+    opts.logger.warn('MODELGATE_SIGNING_KEY_ARN is not set: decisions are written unsigned, and promotion refuses unsigned decisions');
+  }
   return {
     registry: new SageMakerRegistry({ client: createSageMakerClient({ env }) }),
     artifacts: [new S3ArtifactStore({ client: createS3Client() }), new FileArtifactStore({ baseDir: process.cwd() })],
@@ -161,5 +181,6 @@ export const composeAws = (env: AwsEnvironment, opts: { logger: AppLogger; outbo
     serviceVersion: SERVICE_VERSION,
     engine: ENGINE_DEFAULTS,
     ...(consoleUrl ? { runLink: (runId: string) => `${consoleUrl}/runs/${runId}` } : {}),
+    ...(env.MODELGATE_SIGNING_KEY_ARN ? { signer: kmsSignerFrom(env, env.MODELGATE_SIGNING_KEY_ARN) } : {}),
   };
 };

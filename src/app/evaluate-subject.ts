@@ -10,6 +10,7 @@ import { evidenceRefsOf, type EvidenceRef } from '../core/evidence.js';
 import { InvalidInputError, PolicyError } from '../core/errors.js';
 import { registrantIdentities, type ModelPackage } from '../core/model-package.js';
 import { selectPolicy } from '../core/policy/match.js';
+import { attestationOf, signDecision } from '../core/promotion/attestation.js';
 import type { LoadedPolicy } from '../core/policy/types.js';
 import { dedupeKey, newRunId } from '../core/run-id.js';
 import type { RunRecord } from '../core/run.js';
@@ -161,7 +162,7 @@ export const evaluateSubject = async (services: AppServices, req: EvaluateReques
     decision = { decision: 'needs_review', reasons: [choice.problem], waivers: { applied: [], expired: [] } };
   }
 
-  const run: RunRecord = {
+  const decided: RunRecord = {
     runId,
     subject,
     policy: choice.policy
@@ -179,6 +180,10 @@ export const evaluateSubject = async (services: AppServices, req: EvaluateReques
     finishedAt: clock.now().toISOString(),
     serviceVersion: services.serviceVersion,
   };
+  // Signed before it is written, so the record is written once and never without its signature.
+  const run: RunRecord = services.signer
+    ? { ...decided, attestation: await signDecision(services.signer, attestationOf(decided, pkg)) }
+    : decided;
   await ledger.putRun(run);
   await ledger.appendAudit({ runId, at: run.finishedAt, actor: 'modelgate', action: 'run.decided', detail: { decision: run.decision, reasons: run.reasons } });
   for (const r of results) logger.info('check result', { runId, check: r.id, status: r.status, severity: r.severity });

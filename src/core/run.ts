@@ -5,6 +5,7 @@
 import type { CheckResult } from './check.js';
 import type { EvidenceRef } from './evidence.js';
 import type { Waiver } from './policy/types.js';
+import type { SignedDecision } from './promotion/types.js';
 import type { Subject } from './subject.js';
 
 export type Decision = 'approve' | 'reject' | 'needs_review';
@@ -40,6 +41,11 @@ export interface RunRecord {
   serviceVersion: string;
   /** The latest human override, when there is one (kept in the ledger beside the run). */
   override?: Override;
+  /**
+   * The signed decision (src/core/promotion/attestation.ts), present when the deployment signs
+   * decisions. Promotion refuses a run without a valid one. An override is not signed here.
+   */
+  attestation?: SignedDecision;
 }
 
 /** One entry of the append-only audit trail. */

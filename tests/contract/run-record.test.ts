@@ -78,6 +78,20 @@ const full: DeepRequired<RunRecord> = {
   finishedAt: '2025-03-04T09:15:33.250Z',
   serviceVersion: '0.1.0',
   override: { decision: 'approve', reason: 'waiver RISK-881 signed after the run', by: 'jane.doe@example.com', at: '2025-03-04T12:00:00Z' },
+  attestation: {
+    attestation: {
+      runId: 'run-01jnf8xq3k7m2c9v4b1n',
+      subjectArn: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-risk-xgb/12',
+      decision: 'reject',
+      policyDigest: `sha256:${'0f'.repeat(32)}`,
+      artifactsDigest: `sha256:${'5c'.repeat(32)}`,
+      decidedAt: '2025-03-04T09:15:33.250Z',
+      serviceVersion: '0.1.0',
+    },
+    algorithm: 'ECDSA_SHA_256',
+    keyId: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    signature: 'MEUCIQDx3k1YkE7n0cC1lVv7Zt3e8m0+u1d2s6o3VwYpL8g2HwIgR4y5kK9q0l2Y3m4n5o6p7q8r9s0t1u2v3w4x5y6z7A8=',
+  },
 };
 // The fully populated literal is also a RunRecord (tsc fails here if DeepRequired drifted from it).
 const fullRecord: RunRecord = full;
@@ -85,7 +99,7 @@ const fullRecord: RunRecord = full;
 type Schema = Record<string, unknown>;
 const definitions = (runRecordSchema as { definitions: Record<string, Schema> }).definitions;
 
-/** Follows local `$ref`s and picks the object branch of a `oneOf` (`{...} | null`). */
+/** Follows local `$ref`s and picks the object branch of a `oneOf` (`{...} | null`), else its non-null branch (`string | null`). */
 const resolve = (schema: Schema): Schema | null => {
   const ref = schema['$ref'];
   if (typeof ref === 'string') {
@@ -93,7 +107,7 @@ const resolve = (schema: Schema): Schema | null => {
     return resolve(definitions[ref.slice('#/definitions/'.length)]!);
   }
   const oneOf = schema['oneOf'] as Schema[] | undefined;
-  if (oneOf) return resolve(oneOf.find((s) => s['type'] === 'object')!);
+  if (oneOf) return resolve(oneOf.find((s) => s['type'] === 'object') ?? oneOf.find((s) => s['type'] !== 'null')!);
   return schema;
 };
 
