@@ -6,15 +6,20 @@
 import type { Finding, MetricResult } from '../../src/core/check.js';
 import { evaluateThreshold, fmt, type Threshold } from '../../src/core/thresholds.js';
 import { greaterIsBetter } from '../../src/metrics/metric-direction.js';
+import type { PairedComparison } from '../../src/metrics/quality/index.js';
 import { constraintAsThreshold, describeConstraint, violatesConstraint, type QualityConstraint } from '../../src/metrics/quality-constraints.js';
 import type { QualityReport } from '../../src/metrics/quality-report.js';
+import { pairedRuleVerdict } from './champion-rule.js';
+import type { ComputedMetric } from './computed-report.js';
 import type { MetricRule } from './config.js';
 
 /** The champion as far as quality is concerned. */
 export type ChampionQuality =
   | { kind: 'none' }
   | { kind: 'unavailable'; reason: string }
-  | { kind: 'report'; report: QualityReport };
+  | { kind: 'report'; report: QualityReport }
+  /** Both models scored on the same rows: vsChampion rules use the paired worsening bound. */
+  | { kind: 'paired'; report: QualityReport; comparison: Record<string, PairedComparison>; confidence: number };
 
 export interface QualityEvaluation {
   metrics: MetricResult[];
@@ -54,13 +59,36 @@ const championValue = (champion: ChampionQuality, name: string): { value: number
       return { value: undefined };
     case 'unavailable':
       return { value: null, reason: champion.reason };
-    case 'report': {
-      const m = champion.report.metrics[name];
-      if (!m) return { value: null, reason: `the champion's model quality statistics have no ${name}` };
-      if (Number.isNaN(m.value)) return { value: null, reason: `the champion's ${name} is not computable (NaN)` };
+    case 'report':
+    case 'paired': {
+      const m: ComputedMetric | undefined = champion.report.metrics[name];
+      const what = champion.kind === 'paired' ? 'metrics computed from its predictions' : 'model quality statistics';
+      if (!m) return { value: null, reason: `the champion's ${what} have no ${name}` };
+      if (Number.isNaN(m.value)) return { value: null, reason: `the champion's ${name} is not computable (${m.reason ?? 'NaN'})` };
       return { value: m.value };
     }
   }
+};
+
+// Ranking metrics are not functions of fixed-size counts: the online bootstrap does not cover them.
+const RANKING = new Set(['auc', 'average_precision']);
+
+type PairedUse =
+  | { use: 'bound'; comparison: PairedComparison & { worseningBound: number } }
+  | { use: 'point'; why: string }
+  | { use: 'none'; why: string };
+
+/** How a vsChampion rule on `name` is judged when the champion was scored on the same rows. */
+const pairedUse = (comparison: Record<string, PairedComparison>, name: string): PairedUse => {
+  const c = comparison[name];
+  if (!c || RANKING.has(name)) return { use: 'point', why: c?.reason ?? `the paired bootstrap does not cover ${name}` };
+  if (c.worseningBound === null) return { use: 'none', why: c.reason ?? 'the paired bound is not computable' };
+  return { use: 'bound', comparison: { ...c, worseningBound: c.worseningBound } };
+};
+
+const withoutChampionRule = (rule: MetricRule): MetricRule => {
+  const { vsChampion: _ignored, ...rest } = rule;
+  return rest;
 };
 
 /** Names in the order a reader expects: the policy's metrics as written, then constraint-only ones. */
@@ -71,7 +99,12 @@ const metricNames = (rules: Record<string, MetricRule>, constraints: QualityCons
 };
 
 /**
- * Applies the policy's metric rules and the registered constraints to `report`.
+ * Applies the policy's metric rules and the registered constraints to `report`. With a `paired`
+ * champion, vsChampion rules use the one-sided worsening bound where the bootstrap covers the
+ * metric, and the point difference (with an info finding saying so) where it does not.
+ *
+ * @param source names the report in messages: `the model quality statistics`, or
+ * `the metrics computed from predictions.csv`.
  *
  * @example
  * ```ts
@@ -84,6 +117,7 @@ export const evaluateQuality = (
   rules: Record<string, MetricRule>,
   constraints: QualityConstraint[],
   champion: ChampionQuality,
+  source = 'the model quality statistics',
 ): QualityEvaluation => {
   const out: QualityEvaluation = { metrics: [], findings: [], violations: [], incomplete: [], notApplicable: [] };
   const constraintOf = new Map(constraints.map((c) => [c.metric, c]));
@@ -103,54 +137,69 @@ export const evaluateQuality = (
       out.incomplete.push(message);
       out.findings.push({ severity: 'error', message, metric: name });
     };
-    const m = report.metrics[name];
+    const m: ComputedMetric | undefined = report.metrics[name];
     if (!m) {
-      result.reason = 'absent from the model quality statistics';
+      result.reason = `absent from ${source}`;
       result.passed = null;
-      incomplete(`${name} is absent from the model quality statistics (they report: ${available})`);
+      incomplete(`${name} is absent from ${source} (they report: ${available})`);
       continue;
     }
     if (Number.isNaN(m.value)) {
-      result.reason = 'not computable: the report gives NaN';
+      result.reason = `not computable: ${m.reason ?? 'the report gives NaN'}`;
       result.passed = null;
-      incomplete(`${name} is not computable: the model quality statistics give NaN`);
+      incomplete(`${name} is not computable: ${m.reason ?? `${source} give NaN`}`);
       continue;
     }
     const value = m.value;
     if (Number.isFinite(value)) {
       result.value = value;
       if (m.standardDeviation !== null) result.interval = [value - Z95 * m.standardDeviation, value + Z95 * m.standardDeviation];
+      else if (m.interval) result.interval = m.interval;
     } else {
       result.reason = `the report gives ${value > 0 ? 'Infinity' : '-Infinity'}`;
     }
 
+    // Full sentences, one per broken rule.
     const broken: string[] = [];
     let evaluated = false;
     let unevaluated = false;
     if (rule) {
       const direction = rule.greaterIsBetter ?? greaterIsBetter(name) ?? true;
-      const verdict = evaluateThreshold(value, rule, { greaterIsBetter: direction, ...(compares ? { champion: champ.value ?? null } : {}) });
-      broken.push(...verdict.violations);
+      const champValue = champ.value;
+      const paired = champion.kind === 'paired' && hasChampionRule(rule) && typeof champValue === 'number' ? pairedUse(champion.comparison, name) : undefined;
+      const pointRule = paired?.use === 'bound' ? withoutChampionRule(rule) : rule;
+      const verdict = evaluateThreshold(value, pointRule, { greaterIsBetter: direction, ...(compares ? { champion: champValue ?? null } : {}) });
+      broken.push(...verdict.violations.map((phrase) => `${name} is ${fmt(value)}, ${phrase}`));
       if (verdict.passed !== null) evaluated = true;
       if (hasChampionRule(rule)) {
         if (champion.kind === 'none') {
           const message = `${name}: vsChampion not applicable: no champion (the first approved version of the group)`;
           out.notApplicable.push(message);
           out.findings.push({ severity: 'info', message, metric: name });
-        } else if (champ.value === null || champ.value === undefined) {
+        } else if (champValue === null || champValue === undefined) {
           unevaluated = true;
           incomplete(`${name}: cannot compare with the champion: ${champ.reason ?? 'no value'}`);
+        } else if (paired?.use === 'bound' && champion.kind === 'paired') {
+          evaluated = true;
+          const v = pairedRuleVerdict(name, value, champValue, rule.vsChampion!, paired.comparison, champion.confidence);
+          broken.push(...v.violations);
+          if (v.holds) out.findings.push({ severity: 'info', message: v.holds, metric: name });
+        } else if (paired?.use === 'point') {
+          out.findings.push({ severity: 'info', message: `${name}: compared with the champion by the point difference, not a paired bound: ${paired.why}`, metric: name });
+        } else if (paired?.use === 'none') {
+          // A point comparison would be weaker than what the policy asked for: not evaluable, fail closed.
+          unevaluated = true;
+          incomplete(`${name}: cannot bound the worsening against the champion: ${paired.why}`);
         }
       }
     }
     if (constraint) {
       evaluated = true;
       if (violatesConstraint(value, constraint)) {
-        broken.push(`breaks the registered constraint ${constraint.comparisonOperator} ${fmt(constraint.threshold)} (must be ${describeConstraint(constraint)})`);
+        broken.push(`${name} is ${fmt(value)}, breaks the registered constraint ${constraint.comparisonOperator} ${fmt(constraint.threshold)} (must be ${describeConstraint(constraint)})`);
       }
     }
-    for (const phrase of broken) {
-      const message = `${name} is ${fmt(value)}, ${phrase}`;
+    for (const message of broken) {
       out.violations.push(message);
       out.findings.push({ severity: 'error', message, metric: name });
     }

@@ -1,6 +1,6 @@
 /**
- * Reading model-quality evidence: the statistics report (or, later, a predictions dataset) for the
- * candidate and the champion, and the registered constraints.
+ * Reading model-quality evidence: the statistics report (or, without one, the metrics computed
+ * from a predictions dataset) for the candidate and the champion, and the registered constraints.
  */
 import type { EvidenceHandle, EvidenceSet } from '../../src/core/evidence.js';
 import { EvidenceError } from '../../src/core/errors.js';
@@ -37,7 +37,7 @@ export const loadQuality = async (
   const statistics = evidence[STATISTICS];
   if (statistics) return parseQualityStatistics(await readJson(statistics), label(statistics, whose));
   const predictions = evidence[PREDICTIONS];
-  if (predictions) return qualityFromPredictions(predictions, config, signal);
+  if (predictions) return qualityFromPredictions(predictions, config, signal, whose);
   return undefined;
 };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import modelQuality, { type ModelQualityConfig } from '../../../checks/model-quality/index.js';
 import type { CheckOutcome } from '../../../src/core/check.js';
 import { createCheckRegistry } from '../../../src/core/check-registry.js';
-import { EvidenceError, IncompleteCheckError, InvalidInputError, MissingEvidenceError, NotBuiltError } from '../../../src/core/errors.js';
+import { EvidenceError, IncompleteCheckError, InvalidInputError, MissingEvidenceError } from '../../../src/core/errors.js';
 import { checkInput, testContext } from '../../support/inline-evidence.js';
 
 const registry = createCheckRegistry([modelQuality]);
@@ -296,10 +296,12 @@ describe('model-quality: evidence', () => {
     expect(err.message).toBe('missing evidence: model-quality-statistics (or a predictions dataset)');
   });
 
-  it('says plainly that quality from a predictions dataset is not built yet', async () => {
+  it('computes from a predictions dataset only when the policy says the problem type', async () => {
+    // Act
     const err = await rejection(run({ metrics: { auc: { min: 0.8 } } }, { predictions: 'label,prediction,score\n1,1,0.9\n' }));
-    expect(err).toBeInstanceOf(NotBuiltError);
-    expect(err.message).toBe('model-quality from a predictions dataset is not built yet');
+    // Assess
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.message).toContain('problemType is required to compute quality from the predictions dataset');
   });
 
   it('names the evidence, the JSON path and what was expected for a malformed report', async () => {
