@@ -7,7 +7,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError, PolicyError } from '../../core/errors.js';
-import { parsePolicy } from '../../core/policy/parse.js';
+import { parsePolicy, policyDigest } from '../../core/policy/parse.js';
 import type { LoadedPolicy } from '../../core/policy/types.js';
 import type { PolicySource } from '../../core/ports.js';
 
@@ -41,8 +41,10 @@ export const policyFilesIn = async (dir: string): Promise<string[]> =>
     .map((name) => join(dir, name));
 
 /**
- * A PolicySource over a file or a directory. Every file is read on every `load()`; callers that
- * want a cache (a warm Lambda) keep the result.
+ * A PolicySource over a file or a directory. Every file is read on every `load()`, so an edit is
+ * seen at once; a file whose bytes (sha256) are unchanged since the last `load()` is not parsed and
+ * validated again — that work, not the read, was most of an evaluation's cost (bench/evaluate).
+ * The policies returned are shared between loads: treat them as read-only.
  *
  * @example
  * ```ts
@@ -50,7 +52,18 @@ export const policyFilesIn = async (dir: string): Promise<string[]> =>
  * ```
  */
 export class FilePolicySource implements PolicySource {
+  /** The last successful parse of each file, with the digest of the bytes it was parsed from. */
+  readonly #parsed = new Map<string, LoadedPolicy>();
+
   constructor(private readonly path: string) {}
+
+  #parse(bytes: Buffer, file: string): LoadedPolicy {
+    const known = this.#parsed.get(file);
+    if (known && known.digest === policyDigest(bytes)) return known;
+    const policy = parsePolicy(bytes, file);
+    this.#parsed.set(file, policy);
+    return policy;
+  }
 
   /**
    * @throws InvalidInputError when the path does not exist; PolicyError listing the problems of
@@ -58,12 +71,12 @@ export class FilePolicySource implements PolicySource {
    */
   async load(): Promise<LoadedPolicy[]> {
     const info = await statOf(this.path);
-    if (!info.isDirectory()) return [await loadPolicyFile(this.path)];
+    if (!info.isDirectory()) return [this.#parse(await readFile(this.path), this.path)];
     const loaded: LoadedPolicy[] = [];
     const failures: PolicyError[] = [];
     for (const file of await policyFilesIn(this.path)) {
       try {
-        loaded.push(parsePolicy(await readFile(file), file));
+        loaded.push(this.#parse(await readFile(file), file));
       } catch (err) {
         if (!(err instanceof PolicyError)) throw err;
         failures.push(err);
