@@ -2,10 +2,12 @@
 // One import per folder under checks/ that holds an index.ts. Add a check with `npm run new-check -- <id>`,
 // or add the folder by hand and run `npm run gen:checks`.
 import type { CheckDefinition } from '../src/core/check.js';
+import bias from './bias/index.js';
 import featureImportance from './feature-importance/index.js';
 import modelQuality from './model-quality/index.js';
 
 export const checks = [
+  bias,
   featureImportance,
   modelQuality,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
