@@ -87,22 +87,47 @@ export const createBinaryAccumulator = (opts: BinaryOptions = {}): BinaryAccumul
       else sameColumns(columns, cols, where);
       checkLength(batch, [batch.score, batch.prediction], where);
       const { label, score, prediction } = batch;
-      for (let i = 0; i < batch.length; i++, rows++) {
+      // Hot loop: counters and compensated sums live in locals for the batch and are folded in
+      // once at the end (per-row method calls on shared objects cost more than the arithmetic).
+      let { tp, fp, tn, fn } = counts;
+      let llSum = 0;
+      let llComp = 0;
+      let brSum = 0;
+      let brComp = 0;
+      const n = batch.length;
+      for (let i = 0; i < n; i++, rows++) {
         const positive = readLabel(label[i]!, rows) === positiveLabel;
         let s = Number.NaN;
         if (score !== undefined) {
           s = readScore(score[i]!, rows);
           histogram.add(s, positive);
-          keepExact(s, positive);
-          logLoss.add(logLossTerm(positive, s));
-          brier.add((s - (positive ? 1 : 0)) ** 2);
+          if (exactScores !== null) keepExact(s, positive);
+          const ll = logLossTerm(positive, s);
+          const t1 = llSum + ll;
+          llComp += Math.abs(llSum) >= Math.abs(ll) ? llSum - t1 + ll : ll - t1 + llSum;
+          llSum = t1;
+          const d = s - (positive ? 1 : 0);
+          const br = d * d;
+          const t2 = brSum + br;
+          brComp += Math.abs(brSum) >= Math.abs(br) ? brSum - t2 + br : br - t2 + brSum;
+          brSum = t2;
         }
         const predictedPositive = prediction !== undefined ? readPrediction(prediction[i]!, rows) === positiveLabel : s >= threshold;
         if (predictedPositive) {
-          if (positive) counts.tp++;
-          else counts.fp++;
-        } else if (positive) counts.fn++;
-        else counts.tn++;
+          if (positive) tp++;
+          else fp++;
+        } else if (positive) fn++;
+        else tn++;
+      }
+      counts.tp = tp;
+      counts.fp = fp;
+      counts.tn = tn;
+      counts.fn = fn;
+      if (score !== undefined) {
+        logLoss.add(llSum);
+        logLoss.add(llComp);
+        brier.add(brSum);
+        brier.add(brComp);
       }
     },
     confusion: () => ({ ...counts }),
