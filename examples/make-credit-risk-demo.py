@@ -3,8 +3,7 @@
 
 v1 is the approved champion; v2 is a better candidate that passes quality, bias and feature
 importance; v3 predicts late repayment for women more often at the same risk and leans on `age`
-(fails bias and feature
-importance). Deterministic (seeded); plain Python, no dependencies. Run from the repo root:
+(fails bias and feature importance). Deterministic (seeded); plain Python, no dependencies. Run from the repo root:
     python3 examples/make-credit-risk-demo.py
 """
 import csv, hashlib, json, math, random
