@@ -1,0 +1,105 @@
+/**
+ * Lambda entry point: a SageMaker `Model Package State Change` (PendingManualApproval, Completed)
+ * from EventBridge → `handleRegistryEvent` → one decision per model version and policy.
+ *
+ * The middy chain, in the Powertools order:
+ * 1. Tracer (`captureLambdaHandler`): one X-Ray segment per invocation.
+ * 2. Logger (`injectLambdaContext`): Lambda context on every line, correlation id = the event id;
+ *    the handler appends the model package ARN. Keys are reset between invocations.
+ * 3. Metrics (`logMetrics`): cold start, then one metric per decision and per check status.
+ * 4. The failure policy: bad input is terminal (logged, counted, resolved); the rest is rethrown.
+ * 5. Validation of the event against `schemas/events/sagemaker-model-package-state-change.schema.json`.
+ *
+ * No Powertools idempotency: exactly-once rests on the ledger's claim (a conditional write on the
+ * subject + policy digest), which also covers what an event-id key cannot — SageMaker emits
+ * several events, with different ids, for one change. An idempotency store on top would add a
+ * table, IAM and a write per invocation, and its "in progress" record would make retries after a
+ * crash wait for its own expiry. See docs/deployment.md ("Exactly once").
+ */
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { correlationPaths, search } from '@aws-lambda-powertools/logger/correlationId';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import sageMakerEventSchema from '../schemas/events/sagemaker-model-package-state-change.schema.json' with { type: 'json' };
+import { handleRegistryEvent } from '../src/app/handle-registry-event.js';
+import type { AppLogger } from '../src/app/services.js';
+import { composeAws } from '../src/compose.js';
+import { createAjv } from '../src/core/schema.js';
+import { settleInProgress } from './middleware/claim-in-progress.js';
+import { decisionMetrics, type EvaluateResponse } from './middleware/decision-metrics.js';
+import { once, requireExistingPath } from './middleware/deployment-config.js';
+import { failurePolicy } from './middleware/failure-policy.js';
+import { validateEvent } from './middleware/validate-event.js';
+
+/** The part of the SageMaker event detail the handler itself reads; the schema validates the rest. */
+interface ModelPackageStateChangeDetail {
+  ModelPackageArn: string;
+  ModelPackageGroupName: string;
+  [field: string]: unknown;
+}
+
+type ModelPackageStateChange = EventBridgeEvent<'SageMaker Model Package State Change', ModelPackageStateChangeDetail>;
+
+const SERVICE = 'modelgate-evaluate';
+const logger = new Logger({ serviceName: SERVICE, correlationIdSearchFn: search });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'modelgate', serviceName: SERVICE });
+const tracer = new Tracer({ serviceName: SERVICE });
+// The schema itself is checked against the draft-07 meta-schema by tests/contract/events.test.ts;
+// skipping that here spares every cold start one meta-schema compilation (see bench/cold-start.ts).
+const validateStateChange = createAjv({ validateSchema: false }).compile(sageMakerEventSchema);
+
+const appLogger: AppLogger = {
+  debug: (message, extra) => logger.debug(message, extra ?? {}),
+  info: (message, extra) => logger.info(message, extra ?? {}),
+  warn: (message, extra) => logger.warn(message, extra ?? {}),
+  error: (message, extra) => logger.error(message, extra ?? {}),
+};
+
+const services = once(() => {
+  requireExistingPath(process.env, 'MODELGATE_POLICIES');
+  return composeAws(process.env, { logger: appLogger, requireTopic: true });
+}, 'the evaluate function');
+
+const evaluateHandler = async (event: ModelPackageStateChange, _context: Context): Promise<EvaluateResponse> => {
+  logger.appendKeys({ modelPackageArn: event.detail.ModelPackageArn });
+  // The rule delivers PendingManualApproval only; an Approved event is promotion's, never this function's.
+  if (event.detail.ModelApprovalStatus !== 'PendingManualApproval') {
+    const reason = `ModelApprovalStatus is ${JSON.stringify(event.detail.ModelApprovalStatus)}: the evaluate function handles PendingManualApproval only`;
+    logger.info('event ignored', { reason });
+    return { action: 'ignore', eventId: event.id, reason };
+  }
+  const app = services();
+  const result = await handleRegistryEvent(app, event);
+  if (result.action === 'ignore') return result;
+  if (result.action !== 'evaluate') throw new Error(`intake routed event ${event.id} to ${result.action} (expected evaluate for PendingManualApproval)`);
+  const { eventId, outcome } = result;
+  if (outcome.status === 'in_progress') {
+    // Resolves for a sibling delivery; throws (retry, then DLQ) when the holder is this event's failed attempt.
+    await settleInProgress(app.ledger, outcome.runId, eventId);
+    return { action: 'evaluate', eventId, status: 'in_progress', runId: outcome.runId };
+  }
+  const { run, duplicate } = outcome;
+  return {
+    action: 'evaluate',
+    eventId,
+    status: 'decided',
+    runId: run.runId,
+    decision: run.decision,
+    duplicate,
+    checks: run.checks.map((c) => ({ id: c.id, status: c.status })),
+  };
+};
+
+/** The Lambda handler (`handlers/evaluate.handler`). */
+export const handler = middy(evaluateHandler)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { correlationIdPath: correlationPaths.EVENT_BRIDGE, resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .use(decisionMetrics(metrics))
+  .use(failurePolicy({ logger, metrics }))
+  .use(validateEvent({ validate: validateStateChange, expected: 'a SageMaker Model Package State Change event' }));
