@@ -27,6 +27,7 @@ import { consoleLogger } from './adapters/local/console-logger.js';
 import { createLocalDocumentClient, startEmbeddedDynamo } from './adapters/local/embedded-dynamodb.js';
 import { LocalRegistry } from './adapters/local/local-registry.js';
 import { FilePolicySource } from './adapters/local/policy-files.js';
+import { awsPromotionServices, localPromotionServices } from './compose-promotion.js';
 
 export const SERVICE_VERSION: string = `modelgate@${pkgJson.version}`;
 
@@ -99,6 +100,8 @@ export const composeLocal = async (opts: LocalOptions = {}): Promise<LocalStack>
       // Decisions are signed with a local Ed25519 key kept under <stateDir>/keys (docs/promotion-signing.md).
       signer: stateDir === null ? Ed25519Signer.inMemory() : new Ed25519Signer(join(stateDir, 'keys')),
     };
+    // Dry-run targets and the in-process driver; the allow-list from the environment, .modelgate/promotion.json or the demo default (docs/promotion.md).
+    services.promotion = await localPromotionServices(services, { stateDir });
     return {
       services,
       registry,
@@ -135,6 +138,12 @@ export interface AwsEnvironment {
   MODELGATE_SIGNING_KEY_ARN?: string;
   /** Comma-separated ARNs of rotated-out signing keys whose decisions still verify. */
   MODELGATE_TRUSTED_SIGNING_KEY_ARNS?: string;
+  /** Comma-separated hosting accounts promotion may reach; unset = none (every promotion is refused). */
+  MODELGATE_PROMOTION_ACCOUNTS?: string;
+  /** Comma-separated role ARN globs promotion may assume; unset = any role in an allowed account. */
+  MODELGATE_PROMOTION_ROLES?: string;
+  /** The promotion state machine (serverless/promotion.yml) that Approved events start. */
+  MODELGATE_PROMOTION_STATE_MACHINE_ARN?: string;
   [name: string]: string | undefined;
 }
 
@@ -166,9 +175,10 @@ export const composeAws = (env: AwsEnvironment, opts: { logger: AppLogger; outbo
   if (!env.MODELGATE_SIGNING_KEY_ARN) {
     opts.logger.warn('MODELGATE_SIGNING_KEY_ARN is not set: decisions are written unsigned, and promotion refuses unsigned decisions');
   }
+  const artifacts: ArtifactStore[] = [new S3ArtifactStore({ client: createS3Client() }), new FileArtifactStore({ baseDir: process.cwd() })];
   return {
     registry: new SageMakerRegistry({ client: createSageMakerClient({ env }) }),
-    artifacts: [new S3ArtifactStore({ client: createS3Client() }), new FileArtifactStore({ baseDir: process.cwd() })],
+    artifacts,
     ledger: new DynamoDbLedger({ client: createDocumentClient({ env }), tableName }),
     publisher: new EventBridgePublisher({ client: createEventBridgeClient({ env }), busName }),
     notifier: topicArn
@@ -182,5 +192,6 @@ export const composeAws = (env: AwsEnvironment, opts: { logger: AppLogger; outbo
     engine: ENGINE_DEFAULTS,
     ...(consoleUrl ? { runLink: (runId: string) => `${consoleUrl}/runs/${runId}` } : {}),
     ...(env.MODELGATE_SIGNING_KEY_ARN ? { signer: kmsSignerFrom(env, env.MODELGATE_SIGNING_KEY_ARN) } : {}),
+    promotion: awsPromotionServices(env, { artifacts }),
   };
 };

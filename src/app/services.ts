@@ -5,6 +5,7 @@
 import type { CheckLogger } from '../core/check.js';
 import type { CheckRegistry } from '../core/check-registry.js';
 import type { ArtifactStore, Clock, EventPublisher, Ledger, ModelRegistry, Notifier, PolicySource } from '../core/ports.js';
+import type { PromotionRunner, PromotionTiming } from '../core/promotion/record.js';
 import type { HostingTarget, PromotionAllowList, Signer, StageVerifier } from '../core/promotion/types.js';
 import type { EvidenceLimits } from './evidence-reader.js';
 
@@ -21,6 +22,10 @@ export interface PromotionServices {
   allowList: PromotionAllowList;
   /** The embedded stack: every target only plans and records (a dry run), and says so. */
   dryRunOnly: boolean;
+  /** Starts the loop that advances a promotion (Step Functions; the local driver on the embedded stack). */
+  runner?: PromotionRunner;
+  /** Poll backoff and the per-stage deadline (defaults: 15 s doubling to 60 s, 60 min). */
+  timing?: Partial<PromotionTiming>;
 }
 
 export interface AppServices {

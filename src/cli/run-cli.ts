@@ -3,8 +3,10 @@
  */
 import { SERVICE_VERSION } from '../compose.js';
 import { EvidenceError, InvalidInputError, NotBuiltError, NotFoundError, PolicyError, RefusedError } from '../core/errors.js';
+import { doctorCommand } from './commands/doctor.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { checksCommand, policyCommand } from './commands/policy-and-checks.js';
+import { promoteCommand } from './commands/promote.js';
 import { overrideCommand, rerunCommand, runsCommand } from './commands/runs.js';
 import { startCommand } from './commands/start.js';
 import { EXIT } from './exit-codes.js';
@@ -20,21 +22,17 @@ Usage:
   modelgate runs show <runId>
   modelgate rerun <runId> --reason "..." [--apply]
   modelgate override <runId> --decision approve|reject --reason "..." --as <identity>
-  modelgate promote <runId> [--dry-run]
-  modelgate doctor cross-account --policy <file>
+  modelgate promote <runId> [--dry-run] [--as <identity>] [--format text|json]
+  modelgate doctor cross-account --policy <file> [--format text|json] [--probe] [--modelgate-role <arn>]
   modelgate policy validate <file or dir>
   modelgate checks list
   modelgate start            the local stack (what \`npm start\` runs)
 
-Exit codes: 0 approve/ok, 1 reject, 2 needs_review, 64 bad usage or input, 77 refused.
+Exit codes: 0 approve/ok, 1 reject (promote: a stage failed), 2 needs_review, 64 bad usage or input, 77 refused.
 Environment: MODELGATE_HOME (state directory, default ./.modelgate), MODELGATE_LOG_LEVEL.
 `;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
-
-const notBuilt = (what: string): Command => async () => {
-  throw new NotBuiltError(what);
-};
 
 const COMMANDS: Record<string, Command> = {
   evaluate: evaluateCommand,
@@ -44,8 +42,8 @@ const COMMANDS: Record<string, Command> = {
   policy: policyCommand,
   checks: checksCommand,
   start: startCommand,
-  promote: notBuilt('modelgate promote (promotion into hosting accounts)'),
-  doctor: notBuilt('modelgate doctor cross-account'),
+  promote: promoteCommand,
+  doctor: doctorCommand,
 };
 
 /** Runs the CLI; returns the exit code. Never throws. */

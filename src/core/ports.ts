@@ -4,6 +4,7 @@
  */
 import type { ApprovalStatus, ModelPackage } from './model-package.js';
 import type { LoadedPolicy } from './policy/types.js';
+import type { PromotionClaim, PromotionRecord, PromotionStep, PromotionView } from './promotion/record.js';
 import type { AuditEntry, Decision, Override, RunRecord } from './run.js';
 
 /** A model registry (SageMaker Model Registry; the local registry on the embedded stack). */
@@ -43,8 +44,30 @@ export interface RunQuery {
   limit?: number;
 }
 
+/**
+ * What promotion keeps in the ledger (docs/ledger.md, "Promotions"). Optional on {@link Ledger} so
+ * that a ledger without promotions (a benchmark's in-memory one) still is a Ledger; the promotion
+ * use cases refuse to run on one (`promotionLedgerOf`).
+ */
+export interface PromotionLedger {
+  /**
+   * Records a promotion of `record.runId`, exactly once per run: of any number of concurrent
+   * callers one gets `claimed`; the others get the record that was written.
+   */
+  claimPromotion(record: PromotionRecord): Promise<PromotionClaim>;
+  /** The promotion with its steps, or `null`. */
+  getPromotion(promotionId: string): Promise<PromotionView | null>;
+  /** The promotions of a run (at most one today), with their steps. */
+  listPromotions(runId: string): Promise<PromotionView[]>;
+  /**
+   * Writes a promotion step under optimistic concurrency: `version: 1` only when the step does not
+   * exist yet, `version: n` only over `n - 1`. `false` when another writer got there first.
+   */
+  putPromotionStep(promotionId: string, step: PromotionStep): Promise<boolean>;
+}
+
 /** The append-only record of runs, decisions and everything done about them. */
-export interface Ledger {
+export interface Ledger extends Partial<PromotionLedger> {
   /**
    * Claims the right to evaluate `dedupeKey` (subject + policy digest). Exactly one concurrent
    * caller gets `claimed`; the others get the run that holds it. A claim whose run never completed

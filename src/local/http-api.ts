@@ -90,7 +90,9 @@ const route = async (services: AppServices, outbox: ConsoleOutbox, req: Incoming
         results.push(
           outcome.action === 'ignore'
             ? { eventId: outcome.eventId, action: 'ignore', reason: outcome.reason }
-            : outcome.outcome.status === 'in_progress'
+            : outcome.action === 'promote'
+              ? { eventId: outcome.eventId, action: 'promote', ...outcome.outcome }
+              : outcome.outcome.status === 'in_progress'
               ? { eventId: outcome.eventId, action: 'evaluate', status: 'in_progress', runId: outcome.outcome.runId }
               : { eventId: outcome.eventId, action: 'evaluate', runId: outcome.outcome.run.runId, decision: outcome.outcome.run.decision, duplicate: outcome.outcome.duplicate },
         );

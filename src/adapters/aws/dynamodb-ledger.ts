@@ -7,6 +7,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import type { ClaimResult, Ledger, RunQuery } from '../../core/ports.js';
+import type { PromotionClaim, PromotionRecord, PromotionStep, PromotionView } from '../../core/promotion/record.js';
 import type { AuditEntry, Decision, Override, RunRecord } from '../../core/run.js';
 import {
   SK_PREFIX,
@@ -19,6 +20,7 @@ import {
 } from './ledger-codec.js';
 import { ClaimLostError, RunAlreadyRecordedError, guardLedgerCall } from './ledger-errors.js';
 import { batchGetRuns, mapBounded, queryRunIds } from './ledger-listing.js';
+import { LedgerPromotions } from './ledger-promotions.js';
 import { LEDGER_INDEXES, LEDGER_INDEX_SORT_KEY } from './ledger-table.js';
 
 export interface DynamoDbLedgerOptions {
@@ -64,10 +66,12 @@ const requireText = (value: unknown, where: string): string => {
 export class DynamoDbLedger implements Ledger {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #promotions: LedgerPromotions;
 
   constructor(options: DynamoDbLedgerOptions) {
     this.#client = options.client;
     this.#table = requireText(options.tableName, 'DynamoDbLedger tableName');
+    this.#promotions = new LedgerPromotions(this.#client, this.#table);
   }
 
   async claimRun(dedupeKey: string, runId: string, now: Date, leaseMs: number): Promise<ClaimResult> {
@@ -213,6 +217,22 @@ export class DynamoDbLedger implements Ledger {
     requireText(runId, 'stepsDone runId');
     const items = await this.#queryPartition(runId, SK_PREFIX.step, true);
     return items.map((item) => String(item['step']));
+  }
+
+  claimPromotion(record: PromotionRecord): Promise<PromotionClaim> {
+    return this.#promotions.claim(record);
+  }
+
+  getPromotion(promotionId: string): Promise<PromotionView | null> {
+    return this.#promotions.get(promotionId);
+  }
+
+  listPromotions(runId: string): Promise<PromotionView[]> {
+    return this.#promotions.list(runId);
+  }
+
+  putPromotionStep(promotionId: string, step: PromotionStep): Promise<boolean> {
+    return this.#promotions.putStep(promotionId, step);
   }
 
   // --- helpers -----------------------------------------------------------------------------

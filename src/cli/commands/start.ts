@@ -3,7 +3,7 @@
  */
 import { effectiveDecision } from '../../core/run.js';
 import { SERVICE_VERSION } from '../../compose.js';
-import { startLocalStack } from '../../local/stack.js';
+import { promotionSummary, startLocalStack } from '../../local/stack.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
@@ -38,6 +38,10 @@ export const startCommand = async (argv: string[], io: CliIO): Promise<number> =
       say(`  ${label} ${WORD[effectiveDecision(run)].padEnd(13)} ${run.runId}${outcome.outcome.duplicate ? ' (already decided)' : ''}`);
       for (const reason of run.reasons.slice(0, 3)) say(`      ${reason}`);
     }
+  }
+  if (running.promotions.length > 0) {
+    say('Approved versions promoted through their policy stages (dry-run targets: nothing is created in any hosting account):');
+    for (const line of promotionSummary(running.promotions)) say(line);
   }
   say(`API: ${running.apiUrl}  (GET /runs, GET /runs/<runId>, POST /events, GET /outbox, GET /health)`);
   say('Try: npx modelgate runs list   |   npx modelgate runs show <runId>');

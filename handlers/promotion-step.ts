@@ -1,0 +1,79 @@
+/**
+ * Lambda entry point: the promotion state machine's one task (serverless/promotion.yml). Input
+ * `{ "promotionId": "promo-<runId>" }`; it calls `advancePromotion` — which does the next step of
+ * the promotion and records it — and answers `{ promotionId, state, waitSeconds, reason }` for the
+ * machine's Choice and Wait states. It never sleeps: waiting is the machine's Wait state.
+ *
+ * Errors: bad input (an unknown or malformed promotion id) is terminal and fails the execution at
+ * once; anything else is thrown so that the Task's Retry runs it again — every step is idempotent
+ * (recorded step versions, step tokens as client tokens), so a retry finds what it made and goes on.
+ */
+import type { Context } from 'aws-lambda';
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { advancePromotion } from '../src/app/promotion/advance-promotion.js';
+import type { AppLogger } from '../src/app/services.js';
+import { composeAws } from '../src/compose.js';
+import { createAjv } from '../src/core/schema.js';
+import { once, requireExistingPath } from './middleware/deployment-config.js';
+import { validateEvent } from './middleware/validate-event.js';
+
+export interface PromotionStepInput {
+  promotionId: string;
+}
+
+/** Every field always present: the machine's ResultSelector and Choice read them by path. */
+export interface PromotionStepOutput {
+  promotionId: string;
+  state: 'waiting' | 'succeeded' | 'failed';
+  waitSeconds: number;
+  reason: string;
+}
+
+const SERVICE = 'modelgate-promotion-step';
+const logger = new Logger({ serviceName: SERVICE });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'modelgate', serviceName: SERVICE });
+const tracer = new Tracer({ serviceName: SERVICE });
+const validateInput = createAjv().compile({
+  type: 'object',
+  additionalProperties: true,
+  required: ['promotionId'],
+  properties: { promotionId: { type: 'string', pattern: '^promo-[A-Za-z0-9_-]{1,74}$' } },
+});
+
+const appLogger: AppLogger = {
+  debug: (message, extra) => logger.debug(message, extra ?? {}),
+  info: (message, extra) => logger.info(message, extra ?? {}),
+  warn: (message, extra) => logger.warn(message, extra ?? {}),
+  error: (message, extra) => logger.error(message, extra ?? {}),
+};
+
+const services = once(() => {
+  requireExistingPath(process.env, 'MODELGATE_POLICIES');
+  return composeAws(process.env, { logger: appLogger, requireTopic: true });
+}, 'the promotion-step function');
+
+const promotionStepHandler = async (input: PromotionStepInput, _context: Context): Promise<PromotionStepOutput> => {
+  logger.appendKeys({ promotionId: input.promotionId });
+  const result = await advancePromotion(services(), input.promotionId);
+  if (result.state !== 'waiting') metrics.addMetric(result.state === 'succeeded' ? 'PromotionsSucceeded' : 'PromotionsFailed', MetricUnit.Count, 1);
+  logger.info('promotion step', { ...result });
+  return {
+    promotionId: input.promotionId,
+    state: result.state,
+    waitSeconds: result.state === 'waiting' ? result.waitSeconds : 0,
+    reason: result.state === 'failed' ? result.reason : '',
+  };
+};
+
+/** The Lambda handler (`handlers/promotion-step.handler`). */
+export const handler = middy(promotionStepHandler)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .use(validateEvent({ validate: validateInput, where: 'input', expected: '{ "promotionId": "promo-<runId>" }' }));
