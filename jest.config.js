@@ -16,5 +16,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/tests/**/*.test.ts', '<rootDir>/checks/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.modelgate/'],
+  setupFiles: ['<rootDir>/tests/support/setup-env.ts'],
   testTimeout: 30000,
 };

@@ -36,16 +36,19 @@ describe('the local stack', () => {
     expect(out).toMatch(/churn-xgb\/4\s+NEEDS REVIEW/);
     expect(out).toMatch(/pricing-experimental\/1\s+NEEDS REVIEW/);
     expect(out).toContain('model-quality: auc is 0.768, below min 0.8');
+    expect(out).toMatch(/credit-risk-xgb\/2\s+APPROVE/);
+    expect(out).toMatch(/credit-risk-xgb\/3\s+REJECT/);
+    expect(out).toContain('bias: DI for sex=F is 1.4142, above max 1.25');
   });
 
   it('serves the runs, newest first, with filters', async () => {
     const all = await getJson(`${stack.url}/runs`);
     expect(all.status).toBe(200);
     const runs = all.body['runs'] as Array<{ runId: string; decision: string; startedAt: string }>;
-    expect(runs).toHaveLength(4);
+    expect(runs).toHaveLength(6);
     expect([...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt))).toEqual(runs);
     const rejected = await getJson(`${stack.url}/runs?status=reject`);
-    expect((rejected.body['runs'] as unknown[]).length).toBe(1);
+    expect((rejected.body['runs'] as unknown[]).length).toBe(2);
     const one = await getJson(`${stack.url}/runs/${runs[0]!.runId}`);
     expect(one.status).toBe(200);
     expect((one.body['audit'] as Array<{ action: string }>).map((a) => a.action)).toEqual(expect.arrayContaining(['run.started', 'run.decided']));

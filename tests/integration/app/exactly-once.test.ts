@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleRegistryEvent, type EventOutcome } from '../../../src/app/handle-registry-event.js';
 import { composeLocal, type LocalStack } from '../../../src/compose.js';
-import { NotBuiltError } from '../../../src/core/errors.js';
 import { modelPackageStateChangeEvent } from '../../../src/local/registry-events.js';
 import { ROOT } from '../../support/cli.js';
 
@@ -71,8 +70,12 @@ describe('one decision per model version', () => {
     expect(stack.outbox.entries.some((e) => e.kind === 'notification' && e.subject === 'modelgate: pricing-experimental/1 needs review')).toBe(true);
   });
 
-  it('says plainly that promotion on Approved is not built yet', async () => {
+  it('refuses to promote a version that was approved by hand and never evaluated', async () => {
+    // Prepare: churn-xgb/1 is the seeded champion; modelgate never decided it
     const pkg = await stack.registry.describe(ARN(1));
-    await expect(handleRegistryEvent(stack.services, modelPackageStateChangeEvent({ ...pkg, ModelApprovalStatus: 'Approved' }))).rejects.toThrow(NotBuiltError);
+    // Act
+    const outcome = await handleRegistryEvent(stack.services, modelPackageStateChangeEvent({ ...pkg, ModelApprovalStatus: 'Approved' }));
+    // Assess
+    expect(outcome).toMatchObject({ action: 'promote', outcome: { status: 'refused' } });
   });
 });
