@@ -9,7 +9,7 @@
  */
 import { ClaimLostError, RunAlreadyRecordedError } from '../src/adapters/aws/ledger-errors.js';
 import { InvalidInputError, NotFoundError } from '../src/core/errors.js';
-import type { ClaimResult, Ledger, RunQuery } from '../src/core/ports.js';
+import type { ClaimResult, Ledger, RunQuery, StepClaim } from '../src/core/ports.js';
 import type { AuditEntry, Decision, Override, RunRecord } from '../src/core/run.js';
 
 interface Claim {
@@ -38,6 +38,7 @@ export class MemoryLedger implements Ledger {
   readonly #audit = new Map<string, AuditEntry[]>();
   readonly #overrides = new Map<string, Override[]>();
   readonly #steps = new Map<string, Set<string>>();
+  readonly #stepLeases = new Map<string, number>();
 
   async claimRun(dedupeKey: string, runId: string, now: Date, leaseMs: number): Promise<ClaimResult> {
     requireText(dedupeKey, 'claimRun dedupeKey');
@@ -122,6 +123,24 @@ export class MemoryLedger implements Ledger {
 
   async stepsDone(runId: string): Promise<string[]> {
     return [...(this.#steps.get(runId) ?? [])].sort();
+  }
+
+  async claimStep(runId: string, step: string, now: Date, leaseMs: number): Promise<StepClaim> {
+    if (this.#steps.get(runId)?.has(step)) return 'done';
+    const key = `${runId}#${step}`;
+    const lease = this.#stepLeases.get(key);
+    if (lease !== undefined && lease > now.getTime()) return 'held';
+    this.#stepLeases.set(key, now.getTime() + leaseMs);
+    return 'claimed';
+  }
+
+  async releaseStep(runId: string, step: string): Promise<void> {
+    this.#stepLeases.delete(`${runId}#${step}`);
+  }
+
+  async releaseClaim(dedupeKey: string, runId: string): Promise<void> {
+    const claim = this.#claims.get(dedupeKey);
+    if (claim && claim.runId === runId && !claim.complete) this.#claims.delete(dedupeKey);
   }
 
   #withOverride(record: RunRecord): RunRecord {

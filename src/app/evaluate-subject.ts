@@ -111,31 +111,14 @@ const checkSubject = (
   evidence: openEvidenceSet(evidenceRefsOf(pkg, overrides), services.artifacts, { ...services.evidenceLimits, signal }),
 });
 
-/** Runs the gate for one model version. */
-export const evaluateSubject = async (services: AppServices, req: EvaluateRequest): Promise<EvaluateOutcome> => {
+/** Runs the checks, decides, signs and writes the run record (the part a failure leaves undone). */
+const decideAndRecord = async (
+  services: AppServices,
+  req: EvaluateRequest,
+  ctx: { pkg: ModelPackage; subject: Subject; choice: PolicyChoice; runId: string; startedAt: Date },
+): Promise<RunRecord> => {
   const { ledger, clock, logger } = services;
-  const pkg = req.modelPackage ?? (req.arn ? await services.registry.describe(req.arn) : undefined);
-  if (!pkg) throw new InvalidInputError('no model package given', 'request', 'a model package or its ARN');
-  const subject = subjectOfPackage(pkg);
-  const choice = await choosePolicy(services, req, subject);
-
-  const startedAt = clock.now();
-  const runId = newRunId(startedAt);
-  if (req.dedupe) {
-    const claim = await ledger.claimRun(dedupeKey(subject.arn, choice.policy?.digest ?? null), runId, startedAt, CLAIM_LEASE_MS);
-    if (claim.status === 'exists') {
-      if (!claim.complete) {
-        logger.info('evaluation already in progress', { subject: subject.arn, runId: claim.runId });
-        return { status: 'in_progress', runId: claim.runId };
-      }
-      const existing = await ledger.getRun(claim.runId);
-      if (!existing) throw new Error(`ledger claim points at run ${claim.runId}, which is not in the ledger`);
-      logger.info('duplicate evaluation: returning the first run', { subject: subject.arn, runId: existing.runId });
-      // A retried invocation finishes the actions an earlier one did not get to.
-      if (req.apply) await actOnRun(services, existing);
-      return { status: 'decided', run: existing, duplicate: true };
-    }
-  }
+  const { pkg, subject, choice, runId, startedAt } = ctx;
   await ledger.appendAudit({ runId, at: startedAt.toISOString(), actor: 'modelgate', action: 'run.started', detail: { subject: subject.arn, trigger: req.trigger } });
 
   let results: CheckResult[] = [];
@@ -186,7 +169,44 @@ export const evaluateSubject = async (services: AppServices, req: EvaluateReques
     : decided;
   await ledger.putRun(run);
   await ledger.appendAudit({ runId, at: run.finishedAt, actor: 'modelgate', action: 'run.decided', detail: { decision: run.decision, reasons: run.reasons } });
-  for (const r of results) logger.info('check result', { runId, check: r.id, status: r.status, severity: r.severity });
+  return run;
+};
+
+/** Runs the gate for one model version. */
+export const evaluateSubject = async (services: AppServices, req: EvaluateRequest): Promise<EvaluateOutcome> => {
+  const { ledger, clock, logger } = services;
+  const pkg = req.modelPackage ?? (req.arn ? await services.registry.describe(req.arn) : undefined);
+  if (!pkg) throw new InvalidInputError('no model package given', 'request', 'a model package or its ARN');
+  const subject = subjectOfPackage(pkg);
+  const choice = await choosePolicy(services, req, subject);
+
+  const startedAt = clock.now();
+  const runId = newRunId(startedAt);
+  const claimKey = req.dedupe ? dedupeKey(subject.arn, choice.policy?.digest ?? null) : null;
+  if (claimKey !== null) {
+    const claim = await ledger.claimRun(claimKey, runId, startedAt, CLAIM_LEASE_MS);
+    if (claim.status === 'exists') {
+      if (!claim.complete) {
+        logger.info('evaluation already in progress', { subject: subject.arn, runId: claim.runId });
+        return { status: 'in_progress', runId: claim.runId };
+      }
+      const existing = await ledger.getRun(claim.runId);
+      if (!existing) throw new Error(`ledger claim points at run ${claim.runId}, which is not in the ledger`);
+      logger.info('duplicate evaluation: returning the first run', { subject: subject.arn, runId: existing.runId });
+      // A retried invocation finishes the actions an earlier one did not get to.
+      if (req.apply) await actOnRun(services, existing);
+      return { status: 'decided', run: existing, duplicate: true };
+    }
+  }
+  let run: RunRecord;
+  try {
+    run = await decideAndRecord(services, req, { pkg, subject, choice, runId, startedAt });
+  } catch (err) {
+    // Nothing was decided: let the platform's retry claim again at once instead of waiting out the lease.
+    if (claimKey !== null) await ledger.releaseClaim(claimKey, runId).catch((releaseErr: unknown) => logger.warn('could not release the evaluation claim', { runId, error: String(releaseErr) }));
+    throw err;
+  }
+  for (const r of run.checks) logger.info('check result', { runId, check: r.id, status: r.status, severity: r.severity });
   logger.info('decision', { runId, subject: subject.arn, decision: run.decision, policy: run.policy?.name ?? null });
   if (req.apply) await actOnRun(services, run);
   return { status: 'decided', run, duplicate: false };

@@ -2,7 +2,7 @@
  * The `modelgate` command: dispatch and the one place where errors become messages and exit codes.
  */
 import { SERVICE_VERSION } from '../compose.js';
-import { EvidenceError, InvalidInputError, NotBuiltError, NotFoundError, PolicyError, RefusedError } from '../core/errors.js';
+import { EvidenceError, InvalidInputError, isTransientFailure, NotBuiltError, NotFoundError, PolicyError, RefusedError } from '../core/errors.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { checksCommand, policyCommand } from './commands/policy-and-checks.js';
@@ -28,7 +28,7 @@ Usage:
   modelgate checks list
   modelgate start            the local stack (what \`npm start\` runs)
 
-Exit codes: 0 approve/ok, 1 reject (promote: a stage failed), 2 needs_review, 64 bad usage or input, 77 refused.
+Exit codes: 0 approve/ok, 1 reject (promote: a stage failed), 2 needs_review, 64 bad usage or input, 75 temporary upstream failure (try again), 77 refused.
 Environment: MODELGATE_HOME (state directory, default ./.modelgate), MODELGATE_LOG_LEVEL.
 `;
 
@@ -88,6 +88,10 @@ const reportError = (err: unknown, io: CliIO): number => {
   if (err instanceof NotBuiltError) {
     say(err.message);
     return EXIT.notBuilt;
+  }
+  if (isTransientFailure(err)) {
+    say(`${(err as Error).message} — a temporary failure upstream; nothing was recorded, try again`);
+    return EXIT.tempFail;
   }
   const e = err as Error;
   say(`unexpected error: ${e?.message ?? String(err)}`);

@@ -4,7 +4,7 @@
  * `error` result for itself and the run goes on. Results come back in policy order.
  */
 import type { CheckContext, CheckDefinition, CheckInput, CheckLogger, CheckOutcome, CheckResult, Severity } from './check.js';
-import { IncompleteCheckError, MissingEvidenceError } from './errors.js';
+import { IncompleteCheckError, isTransientFailure, MissingEvidenceError, TransientFailureError } from './errors.js';
 
 /** One check as the policy asks for it, resolved against the registry. */
 export interface CheckInvocation {
@@ -120,6 +120,11 @@ const runOne = async (inv: CheckInvocation, inputFor: CheckInputFactory, opts: E
     if (err instanceof CheckTimeoutError) return errorResult(inv, 'timeout', err.message, elapsed());
     if (err instanceof MissingEvidenceError) return errorResult(inv, 'missing_evidence', err.message, elapsed());
     if (err instanceof IncompleteCheckError) return errorResult(inv, 'exception', err.message, elapsed(), err.outcome);
+    // Throttling or a 5xx while reading evidence says nothing about the model: fail the run so the
+    // platform retries it, rather than record a needs_review that dedupe would then make permanent.
+    if (isTransientFailure(err)) {
+      throw new TransientFailureError(`check ${inv.id}: ${(err as Error).message ?? String(err)} (transient; the evaluation will be retried)`, { cause: err });
+    }
     const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
     opts.logger.warn('check threw', { check: inv.id, error: message });
     return errorResult(inv, 'exception', message, elapsed());
@@ -129,7 +134,11 @@ const runOne = async (inv: CheckInvocation, inputFor: CheckInputFactory, opts: E
   }
 };
 
-/** Runs every invocation; never throws for a check's sake. Results are in invocation order. */
+/**
+ * Runs every invocation. A check's own failure never throws (it becomes that check's `error`); a
+ * transient upstream failure does (TransientFailureError), so that the whole run is retried.
+ * Results are in invocation order.
+ */
 export const runChecks = async (
   invocations: CheckInvocation[],
   input: CheckInput | CheckInputFactory,

@@ -87,3 +87,35 @@ export class IncompleteCheckError extends Error {
     this.outcome = outcome;
   }
 }
+
+/**
+ * An upstream failure that may succeed if tried again (throttling, a 5xx, a dropped connection).
+ * It is never turned into a decision: the invocation fails and the platform retries it.
+ */
+export class TransientFailureError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransientFailureError';
+  }
+}
+
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown',
+  'ProvisionedThroughputExceededException', 'RequestTimeout', 'RequestTimeoutException', 'InternalError',
+  'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException', 'TimeoutError', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT',
+]);
+
+/**
+ * Whether an error is worth retrying, judged by shape (core imports no SDK): modelgate's own
+ * TransientFailureError, an adapter error with `retryable: true`, an AWS SDK v3 error marked
+ * `$retryable` or with a server fault, or a well-known throttling/timeout name or code.
+ */
+export const isTransientFailure = (error: unknown): boolean => {
+  if (error instanceof TransientFailureError) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { retryable?: unknown; $retryable?: unknown; $fault?: unknown; name?: unknown; code?: unknown };
+  if (e.retryable === true) return true;
+  if (e.retryable === false) return false;
+  if (e.$retryable !== undefined || e.$fault === 'server') return true;
+  return TRANSIENT_NAMES.has(String(e.name)) || TRANSIENT_NAMES.has(String(e.code));
+};

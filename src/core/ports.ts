@@ -31,6 +31,9 @@ export interface ArtifactStore {
   open(uri: string, options: ArtifactReadOptions): Promise<AsyncIterable<Uint8Array>>;
 }
 
+/** `claimed`: do the step now; `held`: another invocation is doing it; `done`: it was done. */
+export type StepClaim = 'claimed' | 'held' | 'done';
+
 export type ClaimResult =
   | { status: 'claimed' }
   | { status: 'exists'; runId: string; complete: boolean };
@@ -92,6 +95,19 @@ export interface Ledger extends Partial<PromotionLedger> {
   completeStep(runId: string, step: string, at: string): Promise<boolean>;
   /** The steps already done for a run. */
   stepsDone(runId: string): Promise<string[]>;
+  /**
+   * Claims a side effect of a run before doing it, with a lease: exactly one concurrent caller gets
+   * `claimed`. A claim whose holder died can be taken again once `leaseMs` has passed.
+   */
+  claimStep(runId: string, step: string, now: Date, leaseMs: number): Promise<StepClaim>;
+  /** Gives up a claimed step that was not done (its action failed), so that a retry can claim it at once. */
+  releaseStep(runId: string, step: string): Promise<void>;
+  /**
+   * Gives up an evaluation claim whose run was never written (the invocation failed), so that the
+   * platform's retry evaluates at once instead of waiting out the lease. A no-op when `runId` no
+   * longer holds the claim or the run was written.
+   */
+  releaseClaim(dedupeKey: string, runId: string): Promise<void>;
 }
 
 /** modelgate's own events (`Model Evaluation Completed`, `Model Rejected`, ...). */

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { handleRegistryEvent } from '../app/handle-registry-event.js';
 import { listRuns, showRun } from '../app/review-runs.js';
 import type { AppServices } from '../app/services.js';
-import { InvalidInputError, NotBuiltError, NotFoundError } from '../core/errors.js';
+import { InvalidInputError, isTransientFailure, NotBuiltError, NotFoundError } from '../core/errors.js';
 import type { Decision } from '../core/run.js';
 import type { ConsoleOutbox } from '../adapters/local/console-outbox.js';
 
@@ -148,6 +148,7 @@ export const startLocalApi = async (services: AppServices, outbox: ConsoleOutbox
       ([status, body]) => send(res, status, body),
       (err) => {
         if (err instanceof HttpError) return send(res, err.status, { error: err.message });
+        if (isTransientFailure(err)) return send(res, 503, { error: `temporary failure upstream, nothing was recorded; retry: ${(err as Error).message}` });
         services.logger.error('local API request failed', { error: (err as Error).message });
         return send(res, 500, { error: `internal error: ${(err as Error).message}` });
       },

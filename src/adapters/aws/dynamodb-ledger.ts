@@ -3,10 +3,10 @@
  * so it uses only what both support (conditional Put/Update, Query on GSIs, BatchGetItem; no
  * transactions, no TTL). The table layout and the exactly-once reasoning are in docs/ledger.md.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
-import type { ClaimResult, Ledger, RunQuery } from '../../core/ports.js';
+import type { ClaimResult, Ledger, RunQuery, StepClaim } from '../../core/ports.js';
 import type { PromotionClaim, PromotionRecord, PromotionStep, PromotionView } from '../../core/promotion/record.js';
 import type { AuditEntry, Decision, Override, RunRecord } from '../../core/run.js';
 import {
@@ -21,6 +21,7 @@ import {
 import { ClaimLostError, RunAlreadyRecordedError, guardLedgerCall } from './ledger-errors.js';
 import { batchGetRuns, mapBounded, queryRunIds } from './ledger-listing.js';
 import { LedgerPromotions } from './ledger-promotions.js';
+import { LedgerSteps } from './ledger-steps.js';
 import { LEDGER_INDEXES, LEDGER_INDEX_SORT_KEY } from './ledger-table.js';
 
 export interface DynamoDbLedgerOptions {
@@ -67,11 +68,13 @@ export class DynamoDbLedger implements Ledger {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #promotions: LedgerPromotions;
+  readonly #steps: LedgerSteps;
 
   constructor(options: DynamoDbLedgerOptions) {
     this.#client = options.client;
     this.#table = requireText(options.tableName, 'DynamoDbLedger tableName');
     this.#promotions = new LedgerPromotions(this.#client, this.#table);
+    this.#steps = new LedgerSteps(this.#client, this.#table);
   }
 
   async claimRun(dedupeKey: string, runId: string, now: Date, leaseMs: number): Promise<ClaimResult> {
@@ -210,13 +213,47 @@ export class DynamoDbLedger implements Ledger {
   async completeStep(runId: string, step: string, at: string): Promise<boolean> {
     requireText(runId, 'completeStep runId');
     requireText(step, 'completeStep step');
-    return this.#putIfAbsent({ ...keys.step(runId, step), kind: 'step', step, at: normaliseTime(at, 'completeStep at') });
+    return this.#steps.complete(runId, step, normaliseTime(at, 'completeStep at'));
   }
 
   async stepsDone(runId: string): Promise<string[]> {
     requireText(runId, 'stepsDone runId');
     const items = await this.#queryPartition(runId, SK_PREFIX.step, true);
-    return items.map((item) => String(item['step']));
+    return items.filter((item) => LedgerSteps.isDone(item)).map((item) => String(item['step']));
+  }
+
+  async claimStep(runId: string, step: string, now: Date, leaseMs: number): Promise<StepClaim> {
+    requireText(runId, 'claimStep runId');
+    requireText(step, 'claimStep step');
+    if (!Number.isFinite(now.getTime())) throw new InvalidInputError('is an invalid Date', 'claimStep now', 'a valid Date');
+    if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new InvalidInputError(`got ${leaseMs}`, 'claimStep leaseMs', 'a positive number of milliseconds');
+    return this.#steps.claim(runId, step, now, leaseMs);
+  }
+
+  async releaseStep(runId: string, step: string): Promise<void> {
+    requireText(runId, 'releaseStep runId');
+    requireText(step, 'releaseStep step');
+    await this.#steps.release(runId, step);
+  }
+
+  async releaseClaim(dedupeKey: string, runId: string): Promise<void> {
+    requireText(dedupeKey, 'releaseClaim dedupeKey');
+    requireText(runId, 'releaseClaim runId');
+    try {
+      await guardLedgerCall(this.#table, 'DeleteItem', () =>
+        this.#client.send(
+          new DeleteCommand({
+            TableName: this.#table,
+            Key: keys.claim(dedupeKey),
+            // Only our own, unfinished claim: never one another invocation took over or completed.
+            ConditionExpression: 'runId = :runId AND complete = :false',
+            ExpressionAttributeValues: { ':runId': runId, ':false': false },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    }
   }
 
   claimPromotion(record: PromotionRecord): Promise<PromotionClaim> {

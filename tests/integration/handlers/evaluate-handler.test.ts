@@ -137,12 +137,9 @@ describe('evaluate handler', () => {
     expect(lateCalls).toBe(10 * 2);
   });
 
-  // KNOWN RACE (src/app/evaluate-subject.ts, not the handler): once the winner has written its run,
-  // the claim is complete, and a concurrent duplicate calls actOnRun while the winner is still
-  // acting — both see no step done and both act. With a registry answering in 150 ms this repeats
-  // UpdateModelPackage (and can repeat PutEvents / Publish). `it.failing` passes while the race is
-  // there; when the use case is fixed, switch it to `it`. See the deployment report.
-  it.failing('exactly once, actions: concurrent deliveries while the winner is acting yield one UpdateModelPackage, one PutEvents, one Publish', async () => {
+  // Once the winner has written its run the claim is complete, and a concurrent duplicate goes on to
+  // the actions while the winner is still acting: each action's step lease lets exactly one do it.
+  it('exactly once, actions: concurrent deliveries while the winner is acting yield one UpdateModelPackage, one PutEvents, one Publish', async () => {
     // Prepare: a registry that takes 150 ms to answer UpdateModelPackage, as a real one may
     const arn = await registerVersion('gate-once', 8, qualityReport(0.91, 0.70));
     aws.sagemaker.on(UpdateModelPackageCommand).callsFake(async (input: { ModelPackageArn?: string }) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { defineCheck, type CheckDefinition } from '../../../src/core/check.js';
 import { runChecks, type CheckInvocation, type EngineOptions } from '../../../src/core/engine.js';
-import { IncompleteCheckError, MissingEvidenceError } from '../../../src/core/errors.js';
+import { IncompleteCheckError, MissingEvidenceError, TransientFailureError } from '../../../src/core/errors.js';
 import { checkInput } from '../../support/inline-evidence.js';
 
 const opts: EngineOptions = {
@@ -127,5 +127,23 @@ describe('runChecks', () => {
     expect(signals).toHaveLength(2);
     expect(signals[0]!.reason).toBeInstanceOf(Error);
     expect((signals[0]!.reason as Error).message).toBe('timed out after 10 ms');
+  });
+
+  it('fails the whole run on a transient upstream failure, so the platform retries it', async () => {
+    // Prepare: evidence reads that are throttled (an AWS SDK v3 error shape)
+    const throttled = check('throttled', async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $retryable: { throttling: true } });
+    });
+    // Act / Assess
+    await expect(runChecks([inv(passing), inv(throttled)], checkInput({}), opts)).rejects.toThrow(TransientFailureError);
+    await expect(runChecks([inv(throttled)], checkInput({}), opts)).rejects.toThrow('check throttled: Rate exceeded (transient; the evaluation will be retried)');
+  });
+
+  it('keeps a non-transient AWS error as that check\'s error', async () => {
+    const denied = check('denied', async () => {
+      throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $fault: 'client' });
+    });
+    const [result] = await runChecks([inv(denied)], checkInput({}), opts);
+    expect(result!.error).toEqual({ kind: 'exception', message: 'AccessDenied: Access Denied' });
   });
 });
