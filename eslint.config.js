@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.modelgate/', '.serverless/', '.esbuild/', 'coverage/', 'checks/*/fixtures/'] },
+  { ignores: ['src/generated/', 'dist/', 'node_modules/', '.modelgate/', '.serverless/', '.esbuild/', 'coverage/', 'checks/*/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

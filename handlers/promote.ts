@@ -23,11 +23,11 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import sageMakerEventSchema from '../schemas/events/sagemaker-model-package-state-change.schema.json' with { type: 'json' };
+import { validateSageMakerPackageEvent } from '../src/generated/validators.js';
 import { handleRegistryEvent, type PromoteOutcome } from '../src/app/handle-registry-event.js';
 import type { AppLogger } from '../src/app/services.js';
 import { composeAws } from '../src/compose.js';
-import { createAjv } from '../src/core/schema.js';
+import type { ValidateFunction } from 'ajv';
 import { once, requireExistingPath } from './middleware/deployment-config.js';
 import { failurePolicy } from './middleware/failure-policy.js';
 import { validateEvent } from './middleware/validate-event.js';
@@ -47,7 +47,8 @@ const SERVICE = 'modelgate-promote';
 const logger = new Logger({ serviceName: SERVICE, correlationIdSearchFn: search });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'modelgate', serviceName: SERVICE });
 const tracer = new Tracer({ serviceName: SERVICE });
-const validateStateChange = createAjv().compile(sageMakerEventSchema);
+// Compiled at build time (scripts/compile-validators.mjs): compiling at module load dominated cold start.
+const validateStateChange = validateSageMakerPackageEvent as unknown as ValidateFunction;
 
 const appLogger: AppLogger = {
   debug: (message, extra) => logger.debug(message, extra ?? {}),

@@ -19,7 +19,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { advancePromotion } from '../src/app/promotion/advance-promotion.js';
 import type { AppLogger } from '../src/app/services.js';
 import { composeAws } from '../src/compose.js';
-import { createAjv } from '../src/core/schema.js';
+import { lazyValidator } from '../src/core/schema.js';
 import { once, requireExistingPath } from './middleware/deployment-config.js';
 import { validateEvent } from './middleware/validate-event.js';
 
@@ -39,7 +39,7 @@ const SERVICE = 'modelgate-promotion-step';
 const logger = new Logger({ serviceName: SERVICE });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'modelgate', serviceName: SERVICE });
 const tracer = new Tracer({ serviceName: SERVICE });
-const validateInput = createAjv().compile({
+const validateInput = lazyValidator({
   type: 'object',
   additionalProperties: true,
   required: ['promotionId'],

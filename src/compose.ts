@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pkgJson from '../package.json' with { type: 'json' };
 import checks from '../checks/index.js';
+import { checkConfigValidators } from './generated/validators.js';
 import type { AppLogger, AppServices } from './app/services.js';
 import { createCheckRegistry } from './core/check-registry.js';
 import { systemClock, type ArtifactStore, type PolicySource } from './core/ports.js';
@@ -39,7 +40,7 @@ export const projectRoot = (): string => {
 };
 
 /** The check registry, built once per process. */
-export const checkRegistry = createCheckRegistry([...checks]);
+export const checkRegistry = createCheckRegistry([...checks], { precompiled: checkConfigValidators });
 
 export const ENGINE_DEFAULTS = { concurrency: 4, defaultTimeoutMs: 60_000 };
 

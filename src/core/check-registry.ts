@@ -46,13 +46,28 @@ export interface CheckRegistry {
  * if (problems.length > 0) throw new PolicyError('policies/credit.yaml', problems);
  * ```
  */
-export const createCheckRegistry = (checks: readonly AnyCheckDefinition[]): CheckRegistry => {
-  const ajv = createAjv();
+export const createCheckRegistry = (
+  checks: readonly AnyCheckDefinition[],
+  options: {
+    /**
+     * Validators compiled at build time, by check id (src/generated/validators.ts). A check without
+     * one is compiled here; a contract test proves the generated ones match the schemas.
+     */
+    precompiled?: Readonly<Record<string, unknown>>;
+  } = {},
+): CheckRegistry => {
+  let ajv: ReturnType<typeof createAjv> | undefined;
   const byId = new Map<string, { check: AnyCheckDefinition; validate: ValidateFunction }>();
   for (const check of checks) {
     if (byId.has(check.id)) throw new Error(`check registry: duplicate check id "${check.id}" (expected each id once)`);
+    const precompiled = options.precompiled?.[check.id];
+    if (typeof precompiled === 'function') {
+      byId.set(check.id, { check, validate: precompiled as ValidateFunction });
+      continue;
+    }
     let validate: ValidateFunction;
     try {
+      ajv ??= createAjv();
       validate = ajv.compile(check.configSchema);
     } catch (cause) {
       throw new Error(`check ${check.id}: configSchema does not compile in ajv strict mode: ${(cause as Error).message}`, { cause });

@@ -9,10 +9,9 @@
  * EventBridge delivers at least once.
  */
 import type { ValidateFunction } from 'ajv';
-import bedrockJobSchema from '../../schemas/events/bedrock-model-customization-job-state-change.schema.json' with { type: 'json' };
-import sageMakerPackageSchema from '../../schemas/events/sagemaker-model-package-state-change.schema.json' with { type: 'json' };
+import { validateBedrockJobEvent, validateSageMakerPackageEvent } from '../generated/validators.js';
 import { InvalidInputError } from './errors.js';
-import { problemsOf, createAjv } from './schema.js';
+import { problemsOf } from './schema.js';
 import { parseModelPackageArn, type Subject } from './subject.js';
 
 export type IntakeResult =
@@ -50,10 +49,10 @@ interface BedrockJobDetail {
   outputModelArn?: string;
 }
 
-// Compiled once per process: intake runs on every event.
-const ajv = createAjv();
-const validateSageMaker = ajv.compile(sageMakerPackageSchema);
-const validateBedrock = ajv.compile(bedrockJobSchema);
+// Compiled at build time (scripts/compile-validators.mjs): intake runs on every event, and
+// compiling at module load was most of a Lambda's cold start.
+const validateSageMaker = validateSageMakerPackageEvent as unknown as ValidateFunction;
+const validateBedrock = validateBedrockJobEvent as unknown as ValidateFunction;
 
 /**
  * Normalises a registry event into an intake decision.

@@ -59,3 +59,20 @@ export const formatSchemaErrors = (errors: ErrorObject[] | null | undefined, whe
 /** Validates `value`; returns problem lines (empty when valid). */
 export const problemsOf = (validate: ValidateFunction, value: unknown, where: string): string[] =>
   validate(value) ? [] : formatSchemaErrors(validate.errors, where);
+
+/**
+ * A validator compiled on its first call, not at module load: for schemas a process may never
+ * use (promotion target options in the evaluate Lambda), so that they cost its cold start nothing.
+ * Compiled once; it throws at first use if the schema does not compile (tests call each once).
+ */
+export const lazyValidator = (schema: Record<string, unknown>, options: Options = {}): ValidateFunction => {
+  let compiled: ValidateFunction | undefined;
+  const validate = ((data: unknown) => {
+    compiled ??= createAjv(options).compile(schema);
+    const ok = compiled(data);
+    validate.errors = compiled.errors ?? null;
+    return ok;
+  }) as ValidateFunction;
+  validate.errors = null;
+  return validate;
+};

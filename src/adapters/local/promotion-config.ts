@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { InvalidInputError } from '../../core/errors.js';
 import type { PromotionTiming } from '../../core/promotion/record.js';
 import type { PromotionAllowList } from '../../core/promotion/types.js';
-import { createAjv, problemsOf } from '../../core/schema.js';
+import { lazyValidator, problemsOf } from '../../core/schema.js';
 
 /** The embedded stack's default: the demo hosting accounts of policies/churn.yaml, any role in them. */
 export const DEMO_ALLOW_LIST: PromotionAllowList = { accounts: ['222222222222', '333333333333'], roles: [] };
@@ -27,7 +27,7 @@ export interface PromotionConfig {
   source: string;
 }
 
-const validateFile = createAjv().compile({
+const validateFile = lazyValidator({
   type: 'object',
   additionalProperties: false,
   required: ['accounts'],

@@ -5,12 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument } from 'yaml';
-import policySchema from '../../../schemas/policy.schema.json' with { type: 'json' };
+import type { ValidateFunction } from 'ajv';
+import { validatePolicyDocument } from '../../generated/validators.js';
 import { PolicyError } from '../errors.js';
-import { createAjv, problemsOf } from '../schema.js';
+import { problemsOf } from '../schema.js';
 import type { LoadedPolicy, PolicyDocument } from './types.js';
 
-const validatePolicy = createAjv().compile(policySchema);
+// schemas/policy.schema.json, compiled at build time (scripts/compile-validators.mjs).
+const validatePolicy = validatePolicyDocument as unknown as ValidateFunction;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

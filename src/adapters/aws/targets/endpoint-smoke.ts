@@ -8,7 +8,7 @@
  * as an error and its latency is left out of the percentiles: a fast 500 must not improve p95.
  */
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
-import { createAjv, problemsOf } from '../../../core/schema.js';
+import { lazyValidator, problemsOf } from '../../../core/schema.js';
 import type { ArtifactStore } from '../../../core/ports.js';
 import type { PromotionTarget } from '../../../core/policy/types.js';
 import type { StageVerifier, TargetContext, TargetProgress } from '../../../core/promotion/types.js';
@@ -25,7 +25,7 @@ export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 const DEFAULT_REQUESTS = 20;
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-const validateConfig = createAjv().compile({
+const validateConfig = lazyValidator({
   type: 'object',
   additionalProperties: false,
   properties: {

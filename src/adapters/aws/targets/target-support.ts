@@ -5,12 +5,10 @@
  * the resource and the reason, and a refusal (RefusedError) is thrown as it is.
  */
 import type { ValidateFunction } from 'ajv';
-import { createAjv, problemsOf } from '../../../core/schema.js';
+import { lazyValidator, problemsOf } from '../../../core/schema.js';
 import type { PromotionTarget } from '../../../core/policy/types.js';
 import type { TargetContext, TargetProgress } from '../../../core/promotion/types.js';
 import { AwsCallError, awsErrorCode, awsErrorMessage } from '../aws-call-error.js';
-
-const ajv = createAjv();
 
 /** IAM role ARN (the same pattern as `roleArn` in policy.schema.json). */
 export const ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$';
@@ -22,10 +20,11 @@ type JsonSchema = Record<string, unknown>;
 /**
  * A validator for one target kind: the common keys as policy.schema.json declares them, plus the
  * kind's own options, with `additionalProperties: false` so that a misspelt option fails
- * `modelgate policy validate` instead of being ignored at deploy time. Compile at module scope.
+ * `modelgate policy validate` instead of being ignored at deploy time. Declared at module scope,
+ * compiled on first use (lazyValidator): the evaluate Lambda loads these and never uses them.
  */
 export const compileTargetSchema = (kind: string, options: Record<string, JsonSchema>, required: string[]): ValidateFunction =>
-  ajv.compile({
+  lazyValidator({
     type: 'object',
     additionalProperties: false,
     required: ['kind', 'account', 'region', 'roleArn', 'externalId', ...required],
