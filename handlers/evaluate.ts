@@ -18,22 +18,17 @@
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { correlationPaths, search } from '@aws-lambda-powertools/logger/correlationId';
+import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { validateSageMakerPackageEvent } from '../src/generated/validators.js';
 import { handleRegistryEvent } from '../src/app/handle-registry-event.js';
-import type { AppLogger } from '../src/app/services.js';
-import { composeAws } from '../src/compose.js';
 import type { ValidateFunction } from 'ajv';
 import { settleInProgress } from './middleware/claim-in-progress.js';
 import { decisionMetrics, type EvaluateResponse } from './middleware/decision-metrics.js';
-import { once, requireExistingPath } from './middleware/deployment-config.js';
 import { failurePolicy } from './middleware/failure-policy.js';
+import { lambdaRuntime } from './middleware/powertools.js';
 import { validateEvent } from './middleware/validate-event.js';
 
 /** The part of the SageMaker event detail the handler itself reads; the schema validates the rest. */
@@ -45,26 +40,9 @@ interface ModelPackageStateChangeDetail {
 
 type ModelPackageStateChange = EventBridgeEvent<'SageMaker Model Package State Change', ModelPackageStateChangeDetail>;
 
-const SERVICE = 'modelgate-evaluate';
-const logger = new Logger({ serviceName: SERVICE, correlationIdSearchFn: search });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'modelgate', serviceName: SERVICE });
-const tracer = new Tracer({ serviceName: SERVICE });
-// The schema itself is checked against the draft-07 meta-schema by tests/contract/events.test.ts;
-// skipping that here spares every cold start one meta-schema compilation (see bench/cold-start.ts).
+const { logger, metrics, tracer, services } = lambdaRuntime('modelgate-evaluate', { correlationIds: true });
 // Compiled at build time (scripts/compile-validators.mjs): compiling at module load dominated cold start.
 const validateStateChange = validateSageMakerPackageEvent as unknown as ValidateFunction;
-
-const appLogger: AppLogger = {
-  debug: (message, extra) => logger.debug(message, extra ?? {}),
-  info: (message, extra) => logger.info(message, extra ?? {}),
-  warn: (message, extra) => logger.warn(message, extra ?? {}),
-  error: (message, extra) => logger.error(message, extra ?? {}),
-};
-
-const services = once(() => {
-  requireExistingPath(process.env, 'MODELGATE_POLICIES');
-  return composeAws(process.env, { logger: appLogger, requireTopic: true });
-}, 'the evaluate function');
 
 const evaluateHandler = async (event: ModelPackageStateChange, _context: Context): Promise<EvaluateResponse> => {
   logger.appendKeys({ modelPackageArn: event.detail.ModelPackageArn });

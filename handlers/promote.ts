@@ -16,20 +16,16 @@
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { correlationPaths, search } from '@aws-lambda-powertools/logger/correlationId';
+import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { validateSageMakerPackageEvent } from '../src/generated/validators.js';
 import { handleRegistryEvent, type PromoteOutcome } from '../src/app/handle-registry-event.js';
-import type { AppLogger } from '../src/app/services.js';
-import { composeAws } from '../src/compose.js';
 import type { ValidateFunction } from 'ajv';
-import { once, requireExistingPath } from './middleware/deployment-config.js';
 import { failurePolicy } from './middleware/failure-policy.js';
+import { lambdaRuntime } from './middleware/powertools.js';
 import { validateEvent } from './middleware/validate-event.js';
 
 interface ModelPackageStateChangeDetail {
@@ -43,25 +39,12 @@ type ModelPackageStateChange = EventBridgeEvent<'SageMaker Model Package State C
 /** What one promote invocation did (Lambda discards it for async invocations; tests read it). */
 export type PromoteResponse = { action: 'promote'; eventId: string; outcome: PromoteOutcome } | { action: 'ignore'; eventId?: string; reason: string };
 
-const SERVICE = 'modelgate-promote';
-const logger = new Logger({ serviceName: SERVICE, correlationIdSearchFn: search });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'modelgate', serviceName: SERVICE });
-const tracer = new Tracer({ serviceName: SERVICE });
+const { logger, metrics, tracer, services } = lambdaRuntime('modelgate-promote', {
+  correlationIds: true,
+  requireEnv: ['MODELGATE_PROMOTION_STATE_MACHINE_ARN'],
+});
 // Compiled at build time (scripts/compile-validators.mjs): compiling at module load dominated cold start.
 const validateStateChange = validateSageMakerPackageEvent as unknown as ValidateFunction;
-
-const appLogger: AppLogger = {
-  debug: (message, extra) => logger.debug(message, extra ?? {}),
-  info: (message, extra) => logger.info(message, extra ?? {}),
-  warn: (message, extra) => logger.warn(message, extra ?? {}),
-  error: (message, extra) => logger.error(message, extra ?? {}),
-};
-
-const services = once(() => {
-  requireExistingPath(process.env, 'MODELGATE_POLICIES');
-  if (!process.env.MODELGATE_PROMOTION_STATE_MACHINE_ARN) throw new Error('MODELGATE_PROMOTION_STATE_MACHINE_ARN is not set');
-  return composeAws(process.env, { logger: appLogger, requireTopic: true });
-}, 'the promote function');
 
 const promoteHandler = async (event: ModelPackageStateChange, _context: Context): Promise<PromoteResponse> => {
   logger.appendKeys({ modelPackageArn: event.detail.ModelPackageArn });

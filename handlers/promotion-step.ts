@@ -10,17 +10,13 @@
  */
 import type { Context } from 'aws-lambda';
 import middy from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { advancePromotion } from '../src/app/promotion/advance-promotion.js';
-import type { AppLogger } from '../src/app/services.js';
-import { composeAws } from '../src/compose.js';
 import { lazyValidator } from '../src/core/schema.js';
-import { once, requireExistingPath } from './middleware/deployment-config.js';
+import { lambdaRuntime } from './middleware/powertools.js';
 import { validateEvent } from './middleware/validate-event.js';
 
 export interface PromotionStepInput {
@@ -35,10 +31,7 @@ export interface PromotionStepOutput {
   reason: string;
 }
 
-const SERVICE = 'modelgate-promotion-step';
-const logger = new Logger({ serviceName: SERVICE });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'modelgate', serviceName: SERVICE });
-const tracer = new Tracer({ serviceName: SERVICE });
+const { logger, metrics, tracer, services } = lambdaRuntime('modelgate-promotion-step');
 const validateInput = lazyValidator({
   type: 'object',
   additionalProperties: true,
@@ -46,17 +39,6 @@ const validateInput = lazyValidator({
   properties: { promotionId: { type: 'string', pattern: '^promo-[A-Za-z0-9_-]{1,74}$' } },
 });
 
-const appLogger: AppLogger = {
-  debug: (message, extra) => logger.debug(message, extra ?? {}),
-  info: (message, extra) => logger.info(message, extra ?? {}),
-  warn: (message, extra) => logger.warn(message, extra ?? {}),
-  error: (message, extra) => logger.error(message, extra ?? {}),
-};
-
-const services = once(() => {
-  requireExistingPath(process.env, 'MODELGATE_POLICIES');
-  return composeAws(process.env, { logger: appLogger, requireTopic: true });
-}, 'the promotion-step function');
 
 const promotionStepHandler = async (input: PromotionStepInput, _context: Context): Promise<PromotionStepOutput> => {
   logger.appendKeys({ promotionId: input.promotionId });

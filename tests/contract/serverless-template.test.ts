@@ -227,8 +227,10 @@ describe('serverless.yml, packaged', () => {
   describe('failure handling', () => {
     it('dead-letters failed async invocations after 2 retries within an hour', () => {
       expect(evaluateFunction(base)['DeadLetterConfig']).toEqual({ TargetArn: { 'Fn::GetAtt': ['EvaluateDlq', 'Arn'] } });
-      const [[, config]] = ofType(base, 'AWS::Lambda::EventInvokeConfig') as [[string, Resource]];
-      expect(config.Properties).toMatchObject({ FunctionName: { Ref: 'EvaluateLambdaFunction' }, MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+      // One EventInvokeConfig per async function (evaluate, promote); their order in the template is not fixed.
+      const configs = ofType(base, 'AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+      const evaluate = configs.find((p) => (p['FunctionName'] as { Ref?: string }).Ref === 'EvaluateLambdaFunction');
+      expect(evaluate).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
     });
 
     it('keeps dead letters 14 days, encrypted, and lets only the evaluate rule write to the queue besides the function', () => {
