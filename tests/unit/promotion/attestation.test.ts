@@ -22,9 +22,9 @@ const reorderKeys = (value: unknown, seed: number): unknown => {
   const entries = Object.entries(value);
   const shift = entries.length === 0 ? 0 : seed % entries.length;
   const reordered = [...entries.slice(shift), ...entries.slice(0, shift)].reverse();
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of reordered) out[k] = reorderKeys(v, seed + 1);
-  return out;
+  // fromEntries defines own properties: a plain `out[k] = v` with k = "__proto__" would set the
+  // prototype and drop the key (fast-check found it).
+  return Object.fromEntries(reordered.map(([k, v]) => [k, reorderKeys(v, seed + 1)]));
 };
 
 const spec = (modelDataUrl: string, extra: Record<string, unknown> = {}) => ({
@@ -67,6 +67,10 @@ describe('canonicalJson', () => {
     const text = canonicalJson({ a: undefined, b: { c: undefined, d: 'x' } });
     // Assess
     expect(text).toBe('{"b":{"d":"x"}}');
+  });
+
+  it('keeps a key named __proto__ as data, as JSON.parse does', () => {
+    expect(canonicalJson(JSON.parse('{"b":1,"__proto__":{"x":true},"a":2}'))).toBe('{"__proto__":{"x":true},"a":2,"b":1}');
   });
 
   it('does not depend on the order keys were inserted in', () => {
