@@ -1,12 +1,12 @@
 /**
  * advancePromotion: the state machine's one task. Each call reads the recorded steps, does the next
  * thing — start the current stage's targets (in parallel), poll the ones in progress, run the
- * stage's verifiers once all targets succeeded, roll back on failure — records it, and says whether
+ * stage's verifiers once all targets succeeded, roll back on failure and wait for the rollback — records it, and says whether
  * to wait and call again. A stage starts only after the one before it verified. Every write is
  * conditional on the step version it read, and a target is started only by the call that recorded
  * its `starting` step, so a retried task or a second runner never starts anything twice.
  */
-import { NotFoundError } from '../../core/errors.js';
+import { NotFoundError, RefusedError } from '../../core/errors.js';
 import type { ModelPackage } from '../../core/model-package.js';
 import type { PromotionStage, PromotionTarget } from '../../core/policy/types.js';
 import { artifactsDigest } from '../../core/promotion/attestation.js';
@@ -14,15 +14,15 @@ import { stepKeys, type PromotionRecord, type PromotionStep } from '../../core/p
 import type { TargetProgress } from '../../core/promotion/types.js';
 import type { AppServices, PromotionServices } from '../services.js';
 import { PROMOTION_DETAIL_TYPES, notifyPromotionProblem, promotionDetail } from './events.js';
-import { StepBook, adapterFor, backoffSeconds, describeTarget, promotionLedgerOf, promotionServicesOf, targetContextOf } from './steps.js';
+import { MAX_TARGET_ERRORS, StepBook, adapterFor, backoffSeconds, describeTarget, promotionLedgerOf, promotionServicesOf, targetContextOf } from './steps.js';
+import { rollbackStage } from './rollback.js';
 import { runStageVerifiers } from './stage-verify.js';
 
 export type AdvanceResult = { state: 'waiting'; waitSeconds: number } | { state: 'succeeded' } | { state: 'failed'; reason: string };
 
 /** A `starting` step older than this whose start never got recorded is started again (targets find their resources by stepToken). */
 export const START_LEASE_MS = 5 * 60_000;
-/** Consecutive throws of a target's start/poll before the target counts as failed (transient errors are retried on the next poll). */
-export const MAX_TARGET_ERRORS = 3;
+export { MAX_TARGET_ERRORS } from './steps.js';
 
 export interface TargetStanding {
   index: number;
@@ -79,7 +79,11 @@ const advanceTarget = async (a: Advance, stage: PromotionStage, target: Promotio
     const errors = Number(step.data['errors'] ?? 0) + 1;
     const what = `${mustStart ? 'start' : 'poll'} of ${describeTarget(target)} threw: ${(err as Error).message}`;
     a.services.logger.error('promotion target threw', { promotionId: a.record.promotionId, stage: stage.name, index, errors, error: (err as Error).message });
-    if (errors >= MAX_TARGET_ERRORS) {
+    if (err instanceof RefusedError) {
+      // A refusal made no AWS call and will refuse again: retrying it would only delay the failure.
+      await a.book.write(key, 'failed', (err as Error).message, { ...step.data, errors, refused: true });
+      await a.audit('promotion.target.failed', { stage: stage.name, index, kind: target.kind, account: target.account, message: (err as Error).message, refused: true });
+    } else if (errors >= MAX_TARGET_ERRORS) {
       await a.book.write(key, 'failed', `${what} (${errors} times in a row)`, { ...step.data, errors });
       await a.audit('promotion.target.failed', { stage: stage.name, index, kind: target.kind, account: target.account, message: what });
     } else {
@@ -96,39 +100,34 @@ const advanceTarget = async (a: Advance, stage: PromotionStage, target: Promotio
   return standingOf(index, target, a.book.get(key));
 };
 
-/** Rolls back what the stage's succeeded targets changed, where their adapter supports it. Once per target. */
-const rollbackStage = async (a: Advance, stage: PromotionStage, standings: TargetStanding[]): Promise<string[]> => {
-  const notes = await Promise.all(
-    standings.filter((s) => s.state === 'succeeded' && s.progress).map(async (s): Promise<string> => {
-      const key = stepKeys.rollback(stage.name, s.index);
-      const done = a.book.get(key);
-      if (done) return done.message;
-      const adapter = adapterFor(a.promotion, String(s.target.kind));
-      if (!adapter?.rollback) {
-        const message = `target ${s.index} (${describeTarget(s.target)}) not rolled back: its kind has no rollback`;
-        await a.book.write(key, 'succeeded', message, { skipped: true });
-        return message;
-      }
-      if (!(await a.book.write(key, 'starting', `rolling back target ${s.index}`, {}))) return a.book.get(key)?.message ?? '';
-      let progress: TargetProgress;
-      try {
-        progress = await adapter.rollback(s.target, targetContextOf(a.record, a.pkg, stage.name, `target/${s.index}`), s.progress!);
-      } catch (err) {
-        progress = { state: 'failed', message: `rollback threw: ${(err as Error).message}`, resources: s.progress!.resources };
-      }
-      const message = `target ${s.index} (${describeTarget(s.target)}) rollback ${progress.state}: ${progress.message}`;
-      await a.book.write(key, progress.state, message, { progress });
-      await a.audit('promotion.rollback', { stage: stage.name, index: s.index, kind: s.target.kind, state: progress.state, message: progress.message });
-      return message;
-    }),
-  );
-  return notes.filter((n) => n.length > 0);
-};
+/** The recorded standing of every target of a stage (no adapter is called). */
+const recordedStandings = (a: Advance, stage: PromotionStage): TargetStanding[] =>
+  stage.targets.map((t, i) => standingOf(i, t, a.book.get(stepKeys.target(stage.name, i))));
 
-const failStage = async (a: Advance, stage: PromotionStage, standings: TargetStanding[], reason: string): Promise<{ state: 'failed'; reason: string }> => {
-  const rolledBack = await rollbackStage(a, stage, standings);
-  const full = rolledBack.length > 0 ? `${reason}; ${rolledBack.join('; ')}` : reason;
+/**
+ * Fails a stage: records why (once — later calls go on with that reason and the targets as they
+ * were, polling nothing but the rollbacks), rolls back its succeeded targets and waits for them,
+ * then records the stage failed with the reason and each rollback's outcome.
+ */
+const failStage = async (a: Advance, stage: PromotionStage, standings: TargetStanding[], why: string): Promise<AdvanceResult> => {
   const key = stepKeys.stage(stage.name);
+  let st = a.book.get(key)!;
+  // A lost write re-reads the step: another call may have recorded its reason first, or just a poll.
+  for (let attempt = 0; attempt < 3 && typeof st.data['failing'] !== 'string' && st.state === 'in_progress'; attempt++) {
+    await a.book.write(key, 'in_progress', `${why}; rolling back`, { ...st.data, failing: why, rollbackPolls: 0 });
+    st = a.book.get(key)!;
+  }
+  if (st.state === 'failed') return { state: 'failed', reason: st.message };
+  const reason = typeof st.data['failing'] === 'string' ? st.data['failing'] : why;
+  const rollback = await rollbackStage(a, stage, standings);
+  if (!rollback.done) {
+    st = a.book.get(key)!;
+    const polls = Number(st.data['rollbackPolls'] ?? 0) + 1;
+    await a.book.write(key, 'in_progress', `${reason}; waiting for rollback: ${rollback.notes.join('; ')}`, { ...st.data, rollbackPolls: polls });
+    const untilDeadline = Math.max(1, Math.ceil((rollback.nextDeadlineMs - a.now.getTime()) / 1000));
+    return { state: 'waiting', waitSeconds: Math.min(backoffSeconds(a.record.timing, polls), untilDeadline) };
+  }
+  const full = rollback.notes.length > 0 ? `${reason}; ${rollback.notes.join('; ')}` : reason;
   if (await a.book.write(key, 'failed', full, a.book.get(key)?.data ?? {})) await a.audit('promotion.stage.failed', { stage: stage.name, reason: full });
   const now = a.book.get(key);
   return { state: 'failed', reason: now?.state === 'failed' ? now.message : full };
@@ -147,6 +146,7 @@ const advanceStage = async (a: Advance, stage: PromotionStage): Promise<{ state:
   const st = a.book.get(key)!;
   if (st.state === 'succeeded') return { state: 'done' };
   if (st.state === 'failed') return { state: 'failed', reason: st.message };
+  if (typeof st.data['failing'] === 'string') return failStage(a, stage, recordedStandings(a, stage), st.data['failing']);
 
   const standings = await Promise.all(stage.targets.map((t, i) => advanceTarget(a, stage, t, i)));
   const failed = standings.filter((s) => s.state === 'failed');

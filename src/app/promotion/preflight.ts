@@ -1,48 +1,38 @@
 /**
  * Everything a promotion is checked for before its first stage starts: each target has an adapter,
  * valid options, an allow-listed account, a role in that account that the allow-list admits, and an
- * ExternalId; each `verify` entry names a known verifier with a valid config. One problem anywhere
- * refuses the whole promotion up front, so a bad production target never lets staging deploy.
+ * ExternalId — for every role it assumes, so also the model owner's role a `bedrock-copy` shares
+ * the model with; each `verify` entry names a known verifier with a valid config. One problem
+ * anywhere refuses the whole promotion up front, so a bad production target never lets staging deploy.
  */
 import type { PromotionStage, PromotionTarget } from '../../core/policy/types.js';
+import { allowListProblems, roleArnAccount, type RoleTarget } from '../../core/promotion/allow-list.js';
 import type { PromotionAllowList } from '../../core/promotion/types.js';
 import type { PromotionServices } from '../services.js';
 import { adapterFor, verifierFor } from './steps.js';
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/.+$/;
+export { allowListProblems };
 
 /**
- * A role ARN glob: `*` any run of characters (also across `/`, so `role/modelgate/*` admits role
- * paths), `?` one. The same dialect as the STS role assumer, which checks again at assume time.
+ * Every role a target makes modelgate assume, with the option names to blame: the target's own
+ * role, and for `bedrock-copy` also the model owner's role that shares the model (in the account
+ * its ARN names).
  */
-const roleGlobMatches = (glob: string, arn: string): boolean =>
-  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn);
-
-/** Problems with one target's account, role and ExternalId against the allow-list (empty = allowed). */
-export const allowListProblems = (allowList: PromotionAllowList, target: PromotionTarget): string[] => {
-  const problems: string[] = [];
-  const account = String(target.account ?? '');
-  if (!allowList.accounts.includes(account)) {
-    problems.push(
-      `account ${account || '(none)'} is not on the promotion allow-list (allowed: ${allowList.accounts.join(', ') || 'none'}; ` +
-        'set MODELGATE_PROMOTION_ACCOUNTS or .modelgate/promotion.json)',
-    );
+const rolesOf = (target: PromotionTarget): Array<{ label: string; role: RoleTarget }> => {
+  const roles: Array<{ label: string; role: RoleTarget }> = [{ label: '', role: target }];
+  if (target.kind === 'bedrock-copy') {
+    const roleArn = target['sourceAccountRoleArn'];
+    roles.push({
+      label: 'source role (sourceAccountRoleArn, sourceExternalId): ',
+      role: { account: roleArnAccount(roleArn) ?? '', region: target.region, roleArn: roleArn as string, externalId: target['sourceExternalId'] as string },
+    });
   }
-  const roleArn = typeof target.roleArn === 'string' ? target.roleArn : '';
-  const roleAccount = ROLE_ARN.exec(roleArn)?.[1];
-  if (roleAccount === undefined) {
-    problems.push(`roleArn ${JSON.stringify(target.roleArn)} is not an IAM role ARN (expected arn:aws:iam::<account>:role/<name>)`);
-  } else {
-    if (roleAccount !== account) problems.push(`role ${roleArn} is in account ${roleAccount}, not in the target's account ${account}`);
-    if (allowList.roles.length > 0 && !allowList.roles.some((glob) => roleGlobMatches(glob, roleArn))) {
-      problems.push(`role ${roleArn} matches none of the allow-listed roles (${allowList.roles.join(', ')})`);
-    }
-  }
-  if (typeof target.externalId !== 'string' || target.externalId.trim() === '') {
-    problems.push('has no externalId (every role assumption uses one; set externalId in the policy and the role trust policy)');
-  }
-  return problems;
+  return roles;
 };
+
+/** Allow-list problems of every role `target` assumes, each prefixed with the options it came from. */
+const roleProblems = (allowList: PromotionAllowList, target: PromotionTarget): string[] =>
+  rolesOf(target).flatMap(({ label, role }) => allowListProblems(allowList, role).map((p) => `${label}${p}`));
 
 /**
  * Every problem that must refuse a promotion through `stages` before anything is created, each
@@ -60,7 +50,7 @@ export const preflightProblems = (promotion: PromotionServices, stages: Promotio
       const where = `stage ${stage.name}, target ${i} (${String(target.kind)} in ${String(target.account)})`;
       const adapter = adapterFor(promotion, String(target.kind));
       const found = [
-        ...allowListProblems(promotion.allowList, target),
+        ...roleProblems(promotion.allowList, target),
         ...(adapter ? adapter.validate(target) : [`no adapter for target kind "${String(target.kind)}" in this deployment (available: ${promotion.targets.map((t) => t.kind).join(', ') || 'none'})`]),
       ];
       problems.push(...found.map((p) => `${where}: ${p}`));

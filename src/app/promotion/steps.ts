@@ -12,6 +12,9 @@ import type { HostingTarget, StageVerifier, TargetContext } from '../../core/pro
 import type { Clock, Ledger, PromotionLedger } from '../../core/ports.js';
 import type { AppServices, PromotionServices } from '../services.js';
 
+/** Consecutive throws of a target's start/poll (or a rollback's poll) before it counts as failed (transient errors are retried on the next poll). */
+export const MAX_TARGET_ERRORS = 3;
+
 export const DEFAULT_TIMING: PromotionTiming = { stageDeadlineSeconds: 3600, initialWaitSeconds: 15, maxWaitSeconds: 60 };
 
 /** The timing of a new promotion: the configured values over the defaults, each checked. */

@@ -10,12 +10,12 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { InvalidInputError, RefusedError } from '../../../core/errors.js';
-import type { PromotionTarget } from '../../../core/policy/types.js';
+import { allowListProblems, type RoleTarget } from '../../../core/promotion/allow-list.js';
 import type { PromotionAllowList } from '../../../core/promotion/types.js';
 import { AwsCallError } from '../aws-call-error.js';
 
-/** What assuming needs from a target (a bedrock-copy's source-account role has the same shape). */
-export type RoleTarget = Pick<PromotionTarget, 'account' | 'region' | 'roleArn' | 'externalId'>;
+// The rule itself is core's (preflight checks it up front); re-exported for the targets and doctor.
+export { allowListProblems, roleGlob, type RoleTarget } from '../../../core/promotion/allow-list.js';
 
 export interface TemporaryCredentials {
   accessKeyId: string;
@@ -38,47 +38,12 @@ export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
 
 /** `RoleSessionName`: 2–64 characters of `[\w+=,.@-]`. */
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 
 /**
  * The session name for a run: `modelgate-<runId>`, any character STS refuses replaced by `-`, cut
  * to 64 characters. CloudTrail in the hosting account then shows which run acted.
  */
 export const sessionNameFor = (runId: string): string => `modelgate-${runId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-
-/** A role ARN glob (`*` any run of characters, `?` one) as an anchored regular expression. */
-export const roleGlob = (glob: string): RegExp =>
-  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-
-/**
- * Why assuming `target`'s role is not allowed (empty when it is): the account is not allow-listed,
- * the role is not an IAM role ARN, lives in another account than the target says, or matches no
- * allow-listed glob, or the ExternalId is missing. Pure: `modelgate doctor` and the targets use it.
- */
-export const allowListProblems = (allowList: PromotionAllowList, target: RoleTarget): string[] => {
-  const problems: string[] = [];
-  if (!allowList.accounts.includes(target.account)) {
-    problems.push(
-      `account ${JSON.stringify(target.account)} is not on the promotion allow-list ` +
-        `(allowed: ${allowList.accounts.length > 0 ? allowList.accounts.join(', ') : 'none'})`,
-    );
-  }
-  const arnAccount = ROLE_ARN.exec(typeof target.roleArn === 'string' ? target.roleArn : '')?.[1];
-  if (arnAccount === undefined) {
-    problems.push(`roleArn ${JSON.stringify(target.roleArn)} is not an IAM role ARN (expected arn:aws:iam::<12 digits>:role/<name>)`);
-  } else {
-    if (arnAccount !== target.account) {
-      problems.push(`roleArn ${target.roleArn} is in account ${arnAccount}, not in the target account ${target.account}`);
-    }
-    if (allowList.roles.length > 0 && !allowList.roles.some((g) => roleGlob(g).test(target.roleArn))) {
-      problems.push(`roleArn ${target.roleArn} matches none of the allow-listed roles (${allowList.roles.join(', ')})`);
-    }
-  }
-  if (typeof target.externalId !== 'string' || target.externalId.trim().length === 0) {
-    problems.push('externalId is missing or empty (modelgate assumes hosting roles only with an ExternalId)');
-  }
-  return problems;
-};
 
 export interface StsRoleAssumerOptions {
   client: STSClient;
