@@ -66,6 +66,14 @@ export const runCli = async (argv: string[], io: CliIO): Promise<number> => {
   }
 };
 
+/** The SDK found no credentials (possibly wrapped by an adapter as the cause). */
+const lacksCredentials = (err: unknown): boolean => {
+  for (let e = err as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.name === 'CredentialsProviderError') return true;
+  }
+  return false;
+};
+
 const reportError = (err: unknown, io: CliIO): number => {
   const say = (text: string) => io.stderr(`modelgate: ${text}\n`);
   if (err instanceof UsageError) {
@@ -88,6 +96,10 @@ const reportError = (err: unknown, io: CliIO): number => {
   if (err instanceof NotBuiltError) {
     say(err.message);
     return EXIT.notBuilt;
+  }
+  if (lacksCredentials(err)) {
+    say('no AWS credentials: MODELGATE_LEDGER_TABLE is set, so modelgate talks to AWS as the caller. Configure credentials (AWS_PROFILE, aws sso login, ...) or unset MODELGATE_LEDGER_TABLE to use the embedded stack');
+    return EXIT.usage;
   }
   if (isTransientFailure(err)) {
     say(`${(err as Error).message} — a temporary failure upstream; nothing was recorded, try again`);
