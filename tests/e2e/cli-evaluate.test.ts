@@ -90,6 +90,29 @@ describe('modelgate evaluate', () => {
     expect(JSON.parse(r.stdout).checks[0].summary).toMatch(/digest/i);
   });
 
+  describe('a bad evidence report fails closed: needs_review (exit 2), the check says what and where', () => {
+    it.each([
+      ['malformed JSON', '{"binary_classification_metrics": {"auc": {"value": 0.9,', /is not valid JSON at line 1, column 57: unexpected end of input/],
+      ['a report of the wrong shape', JSON.stringify({ binary_classification_metrics: { auc: { value: 'high' } } }),
+        /at \/binary_classification_metrics\/auc\/value: value is "high" \(expected a number, "NaN", "Infinity" or null\)/],
+      ['no metrics section', JSON.stringify({ version: 0 }),
+        /at \/: no metrics section \(keys: version\) \(expected one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics\)/],
+    ])('%s', (_name, content, message) => {
+      // Prepare
+      const file = join(home, `report-${_name.replace(/\W+/g, '-')}.json`);
+      writeFileSync(file, content);
+      // Act
+      const r = runCli(['evaluate', '--model-package', pkg(4), ...CHURN, '--champion', 'none', '--format', 'json', '--evidence', `model-quality-statistics=file:${file}`], home);
+      // Assess
+      expect(r.code).toBe(2);
+      const run = JSON.parse(r.stdout);
+      expect(run.decision).toBe('needs_review');
+      expect(run.checks[0].status).toBe('error');
+      expect(run.checks[0].summary).toMatch(message);
+      expect(run.checks[0].summary).toContain(file);
+    });
+  });
+
   describe('bad input: exit 64 with a message that says what and where', () => {
     it.each([
       ['a missing file', ['--model-package', 'nope.json'], /nope\.json: no such file/],
