@@ -53,10 +53,12 @@ export const openServices = async (io: CliIO, opts: { policies?: string } = {}):
     return { services, close: async () => undefined };
   }
   const stack = await runningStack(stateDir);
+  // MODELGATE_POLICIES names the policy file or directory, as on the deployed path.
+  const policies = opts.policies ?? (io.env['MODELGATE_POLICIES'] ? resolve(io.cwd, io.env['MODELGATE_POLICIES']) : undefined);
   return composeLocal({
     stateDir,
     baseDir: io.cwd,
-    ...(opts.policies ? { policies: opts.policies } : {}),
+    ...(policies ? { policies } : {}),
     ...(stack ? { ledgerEndpoint: stack.ledgerEndpoint } : {}),
     outboxSink: (line) => io.stderr(`${line}\n`),
   });
