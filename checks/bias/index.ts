@@ -5,8 +5,8 @@
  * SageMaker Clarify bias reports. Not computable is never a pass. See README.md.
  */
 import { defineCheck, type CheckOutcome } from '../../src/core/check.js';
-import { IncompleteCheckError, MissingEvidenceError } from '../../src/core/errors.js';
-import { defaultConfig, thresholdsOf, type BiasConfig } from './config.js';
+import { IncompleteCheckError, InvalidInputError, MissingEvidenceError } from '../../src/core/errors.js';
+import { defaultConfig, thresholdsOf, validateBiasConfig, type BiasConfig } from './config.js';
 import configSchema from './config.schema.json' with { type: 'json' };
 import { evaluateBias } from './evaluate.js';
 import { CLARIFY_REPORTS, PREDICTIONS, fromClarify, fromPredictions } from './sources.js';
@@ -27,7 +27,10 @@ const bias = defineCheck<BiasConfig>({
   ],
   configSchema,
   defaultConfig,
+  validateConfig: validateBiasConfig,
   async run(input, config, ctx) {
+    const [problem] = validateBiasConfig(config);
+    if (problem) throw new InvalidInputError(problem.message, `with${problem.path}`);
     const predictions = input.evidence[PREDICTIONS];
     const reports = CLARIFY_REPORTS.filter((n) => input.evidence[n] !== undefined);
     if (!predictions && reports.length === 0) {
@@ -46,6 +49,12 @@ const bias = defineCheck<BiasConfig>({
     const base = { metrics: e.metrics, findings };
     const from = `from ${loaded.source}${ignored}`;
 
+    if (e.invalid.length > 0) {
+      // Invalid evidence decides nothing, not even a fail: a person must look at the report.
+      const more = e.invalid.length > 1 ? ` (and ${e.invalid.length - 1} more)` : '';
+      const outcome: CheckOutcome = { status: 'warn', summary: `invalid evidence: ${e.invalid[0]}${more}; ${from}`, ...base };
+      throw new IncompleteCheckError(outcome.summary, outcome);
+    }
     if (e.violations.length > 0) {
       const more = e.violations.length > 1 ? ` (and ${e.violations.length - 1} more)` : '';
       return { status: 'fail', summary: `${e.violations[0]}${more}; ${from}`, ...base };
@@ -57,9 +66,15 @@ const bias = defineCheck<BiasConfig>({
     }
     if (thresholds.length === 0) return { status: 'not_applicable', summary: `no bias metric is configured (with.metrics); ${from}`, ...base };
     if (e.evaluated === 0) {
+      if (e.allowed.length > 0 && e.incomplete.length === 0) {
+        // allowNotComputable accepts a gap, not a check that judged nothing at all.
+        const outcome: CheckOutcome = { status: 'warn', summary: `no configured bias metric is computable (allowNotComputable accepts a gap, not an empty verdict): ${e.allowed[0]}; ${from}`, ...base };
+        throw new IncompleteCheckError(outcome.summary, outcome);
+      }
       return { status: 'not_applicable', summary: `no configured bias metric could be evaluated (notComputable: ignore); ${from}`, ...base };
     }
-    const skipped = e.incomplete.length > 0 ? `, ${e.incomplete.length} not computable (ignored by policy)` : '';
+    const gaps = e.incomplete.length + e.allowed.length;
+    const skipped = gaps > 0 ? `, ${gaps} not computable (ignored by policy)` : '';
     return { status: 'pass', summary: `${e.evaluated} bias metric value(s) within bounds${skipped}; ${from}`, ...base };
   },
 });

@@ -50,7 +50,7 @@ export interface ComputedFrom {
 
 /** A metric table (value or null + reason) as report metrics (value or NaN + reason). */
 export const toReport = (problemType: QualityProblemType, table: MetricTable, from: ComputedFrom): ComputedQualityReport => {
-  const metrics: Record<string, ComputedMetric> = {};
+  const metrics: Record<string, ComputedMetric> = Object.create(null) as Record<string, ComputedMetric>;
   for (const [name, m] of Object.entries(table)) {
     const metric: ComputedMetric = { value: m.value ?? Number.NaN, standardDeviation: null };
     if (m.value === null) metric.reason = m.reason ?? 'not computable';
@@ -61,7 +61,7 @@ export const toReport = (problemType: QualityProblemType, table: MetricTable, fr
   if (problemType === 'binary_classification') {
     for (const [alias, base, complement] of BINARY_ALIASES) {
       const m = metrics[base];
-      if (!m || alias in metrics) continue;
+      if (!m || Object.hasOwn(metrics, alias)) continue;
       const value = complement && !Number.isNaN(m.value) ? 1 - m.value : m.value;
       metrics[alias] = { ...m, value, ...(m.interval && complement ? { interval: [1 - m.interval[1], 1 - m.interval[0]] as [number, number] } : {}) };
     }
@@ -82,7 +82,7 @@ export const withAliasComparisons = (problemType: QualityProblemType, comparison
   const out = { ...comparison };
   for (const [alias, base, complement] of BINARY_ALIASES) {
     const c = comparison[base];
-    if (!c || alias in out) continue;
+    if (!c || Object.hasOwn(out, alias)) continue;
     out[alias] = complement
       ? {
           ...c,

@@ -6,6 +6,12 @@ import type { LabelValue } from './labels.js';
 /** The shared threshold vocabulary, plus the direction of a metric modelgate does not know. */
 export interface MetricRule extends Threshold {
   greaterIsBetter?: boolean;
+  /**
+   * The policy accepts that this metric may be not computable (NaN, null, ±Infinity in the report):
+   * it is then reported with a warning and not counted, instead of making the check an error. An
+   * infinite value beyond a bound still fails it. Default false.
+   */
+  allowNotComputable?: boolean;
 }
 
 /** Dataset columns, used when quality is computed from a predictions dataset. */

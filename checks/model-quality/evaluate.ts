@@ -4,8 +4,9 @@
  * unevaluable rule out. No I/O, so every verdict is testable from plain objects.
  */
 import type { Finding, MetricResult } from '../../src/core/check.js';
-import { evaluateThreshold, fmt, type Threshold } from '../../src/core/thresholds.js';
+import { evaluateThreshold, fmt, isComputable, type Threshold } from '../../src/core/thresholds.js';
 import { greaterIsBetter } from '../../src/metrics/metric-direction.js';
+import { outOfDomain, qualityDomain } from '../../src/metrics/metric-domain.js';
 import type { PairedComparison } from '../../src/metrics/quality/index.js';
 import { constraintAsThreshold, describeConstraint, violatesConstraint, type QualityConstraint } from '../../src/metrics/quality-constraints.js';
 import type { QualityReport } from '../../src/metrics/quality-report.js';
@@ -28,6 +29,10 @@ export interface QualityEvaluation {
   violations: string[];
   /** Rules that could not be evaluated although they apply: the check is incomplete (error). */
   incomplete: string[];
+  /** Values outside their metric's domain: invalid evidence, the check is an error whatever else holds. */
+  invalid: string[];
+  /** Not computable, and the rule says `allowNotComputable: true`: reported, not counted. */
+  allowedNotComputable: string[];
   /** vsChampion rules skipped because there is no champion (first version): informational. */
   notApplicable: string[];
 }
@@ -53,6 +58,9 @@ const thresholdOf = (rule: MetricRule | undefined, constraint: QualityConstraint
   return Object.keys(t).length > 0 ? t : undefined;
 };
 
+/** A metric of a report by name, never from the prototype chain (`constructor`, `__proto__`, ...). */
+const ownMetric = <M>(metrics: Record<string, M>, name: string): M | undefined => (Object.hasOwn(metrics, name) ? metrics[name] : undefined);
+
 const championValue = (champion: ChampionQuality, name: string): { value: number | null | undefined; reason?: string } => {
   switch (champion.kind) {
     case 'none':
@@ -61,10 +69,12 @@ const championValue = (champion: ChampionQuality, name: string): { value: number
       return { value: null, reason: champion.reason };
     case 'report':
     case 'paired': {
-      const m: ComputedMetric | undefined = champion.report.metrics[name];
+      const m: ComputedMetric | undefined = ownMetric(champion.report.metrics, name);
       const what = champion.kind === 'paired' ? 'metrics computed from its predictions' : 'model quality statistics';
       if (!m) return { value: null, reason: `the champion's ${what} have no ${name}` };
-      if (Number.isNaN(m.value)) return { value: null, reason: `the champion's ${name} is not computable (${m.reason ?? 'NaN'})` };
+      if (!isComputable(m.value)) return { value: null, reason: `the champion's ${name} is not computable (${m.reason ?? String(m.value)})` };
+      const bad = outOfDomain(`the champion's ${name}`, m.value, qualityDomain(name));
+      if (bad) return { value: null, reason: `invalid evidence: ${bad}` };
       return { value: m.value };
     }
   }
@@ -80,7 +90,7 @@ type PairedUse =
 
 /** How a vsChampion rule on `name` is judged when the champion was scored on the same rows. */
 const pairedUse = (comparison: Record<string, PairedComparison>, name: string): PairedUse => {
-  const c = comparison[name];
+  const c = ownMetric(comparison, name);
   if (!c || RANKING.has(name)) return { use: 'point', why: c?.reason ?? `the paired bootstrap does not cover ${name}` };
   if (c.worseningBound === null) return { use: 'none', why: c.reason ?? 'the paired bound is not computable' };
   return { use: 'bound', comparison: { ...c, worseningBound: c.worseningBound } };
@@ -91,10 +101,23 @@ const withoutChampionRule = (rule: MetricRule): MetricRule => {
   return rest;
 };
 
+/** An infinite value the policy accepts as not computable still fails a bound it lies beyond. */
+const infiniteBeyondBounds = (name: string, value: number, rule: MetricRule, constraint: QualityConstraint | undefined): string[] => {
+  if (Number.isNaN(value)) return [];
+  const shown = value > 0 ? 'Infinity' : '-Infinity';
+  const direction = rule.greaterIsBetter ?? greaterIsBetter(name) ?? true;
+  const verdict = evaluateThreshold(value, withoutChampionRule(rule), { greaterIsBetter: direction, allowNotComputable: true });
+  const out = verdict.violations.map((phrase) => `${name} is ${shown}, ${phrase}`);
+  if (constraint && violatesConstraint(value, constraint)) {
+    out.push(`${name} is ${shown}, breaks the registered constraint ${constraint.comparisonOperator} ${fmt(constraint.threshold)} (must be ${describeConstraint(constraint)})`);
+  }
+  return out;
+};
+
 /** Names in the order a reader expects: the policy's metrics as written, then constraint-only ones. */
 const metricNames = (rules: Record<string, MetricRule>, constraints: QualityConstraint[]): string[] => {
   const names = Object.keys(rules);
-  for (const c of constraints) if (!(c.metric in rules)) names.push(c.metric);
+  for (const c of constraints) if (!Object.hasOwn(rules, c.metric)) names.push(c.metric);
   return names;
 };
 
@@ -119,12 +142,12 @@ export const evaluateQuality = (
   champion: ChampionQuality,
   source = 'the model quality statistics',
 ): QualityEvaluation => {
-  const out: QualityEvaluation = { metrics: [], findings: [], violations: [], incomplete: [], notApplicable: [] };
+  const out: QualityEvaluation = { metrics: [], findings: [], violations: [], incomplete: [], invalid: [], allowedNotComputable: [], notApplicable: [] };
   const constraintOf = new Map(constraints.map((c) => [c.metric, c]));
   const available = Object.keys(report.metrics).sort().join(', ') || 'none';
 
   for (const name of metricNames(rules, constraints)) {
-    const rule = rules[name];
+    const rule = ownMetric(rules, name);
     const constraint = constraintOf.get(name);
     const threshold = thresholdOf(rule, constraint);
     const compares = hasChampionRule(rule) && champion.kind !== 'none';
@@ -137,27 +160,50 @@ export const evaluateQuality = (
       out.incomplete.push(message);
       out.findings.push({ severity: 'error', message, metric: name });
     };
-    const m: ComputedMetric | undefined = report.metrics[name];
+    const m: ComputedMetric | undefined = ownMetric(report.metrics, name);
     if (!m) {
       result.reason = `absent from ${source}`;
       result.passed = null;
       incomplete(`${name} is absent from ${source} (they report: ${available})`);
       continue;
     }
-    if (Number.isNaN(m.value)) {
-      result.reason = `not computable: ${m.reason ?? 'the report gives NaN'}`;
+    if (!isComputable(m.value)) {
+      // NaN, null and ±Infinity alike: never a pass unless the rule opts in.
+      const shown = Number.isNaN(m.value) ? 'NaN' : m.value > 0 ? 'Infinity' : '-Infinity';
+      const why = m.reason ?? `${source} give ${shown}`;
+      result.reason = `not computable: ${m.reason ?? `the report gives ${shown}`}`;
       result.passed = null;
-      incomplete(`${name} is not computable: ${m.reason ?? `${source} give NaN`}`);
+      if (rule?.allowNotComputable !== true) {
+        incomplete(`${name} is not computable: ${why}`);
+        continue;
+      }
+      const broken = infiniteBeyondBounds(name, m.value, rule, constraint);
+      if (broken.length > 0) {
+        result.passed = false;
+        for (const message of broken) {
+          out.violations.push(message);
+          out.findings.push({ severity: 'error', message, metric: name });
+        }
+        continue;
+      }
+      const message = `${name} is not computable (${why}); the policy accepts that (allowNotComputable: true), so it is not counted`;
+      out.allowedNotComputable.push(message);
+      out.findings.push({ severity: 'warning', message, metric: name });
       continue;
     }
     const value = m.value;
-    if (Number.isFinite(value)) {
+    const bad = outOfDomain(name, value, qualityDomain(name));
+    if (bad) {
       result.value = value;
-      if (m.standardDeviation !== null) result.interval = [value - Z95 * m.standardDeviation, value + Z95 * m.standardDeviation];
-      else if (m.interval) result.interval = m.interval;
-    } else {
-      result.reason = `the report gives ${value > 0 ? 'Infinity' : '-Infinity'}`;
+      result.reason = `invalid evidence: ${bad}`;
+      result.passed = null;
+      out.invalid.push(bad);
+      out.findings.push({ severity: 'error', message: `invalid evidence: ${bad} in ${source}`, metric: name });
+      continue;
     }
+    result.value = value;
+    if (m.standardDeviation !== null) result.interval = [value - Z95 * m.standardDeviation, value + Z95 * m.standardDeviation];
+    else if (m.interval) result.interval = m.interval;
 
     // Full sentences, one per broken rule.
     const broken: string[] = [];

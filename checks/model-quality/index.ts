@@ -17,6 +17,7 @@ import configSchema from './config.schema.json' with { type: 'json' };
 import { evaluateQuality, type ChampionQuality } from './evaluate.js';
 import { CONSTRAINTS, loadConstraints, loadQuality, PREDICTIONS, STATISTICS } from './load.js';
 import { pairedQualityFromPredictions, type PairedQuality } from './paired.js';
+import { validateQualityConfig } from './validate-config.js';
 
 export type { ModelQualityConfig } from './config.js';
 
@@ -26,6 +27,9 @@ const assertRulesUsable = (config: ModelQualityConfig): void => {
   if (names.length === 0 && config.applyRegisteredConstraints !== true) {
     throw new InvalidInputError('no rule to apply', 'with', 'metrics with at least one bound, or applyRegisteredConstraints: true');
   }
+  // Also here, not only at validation: a config handed to run() directly gets the same guard.
+  const [problem] = validateQualityConfig(config);
+  if (problem) throw new InvalidInputError(problem.message, `with${problem.path}`);
   for (const name of names) {
     const rule = config.metrics[name]!;
     const comparesChampion = rule.vsChampion !== undefined;
@@ -125,6 +129,7 @@ const modelQuality = defineCheck<ModelQualityConfig>({
   ],
   configSchema,
   defaultConfig,
+  validateConfig: validateQualityConfig,
   async run(input, config, ctx) {
     assertRulesUsable(config);
     const needsChampion = Object.values(config.metrics).some((r) => r.vsChampion !== undefined);
@@ -150,19 +155,33 @@ const modelQuality = defineCheck<ModelQualityConfig>({
       ...(isComputed(report) ? report.notes : []),
       ...((champion.kind === 'report' || champion.kind === 'paired') && isComputed(champion.report) ? champion.report.notes : []),
     ];
-    const extras = paired ? mcnemarExtras(paired, 'mcnemar_p' in config.metrics) : { metrics: [], findings: [] };
+    const extras = paired ? mcnemarExtras(paired, Object.hasOwn(config.metrics, 'mcnemar_p')) : { metrics: [], findings: [] };
     const base = { metrics: [...e.metrics, ...extras.metrics], findings: [...notes, ...e.findings, ...extras.findings] };
+    if (e.invalid.length > 0) {
+      // Invalid evidence decides nothing, not even a fail: a person must look at the report.
+      const more = e.invalid.length > 1 ? ` (and ${e.invalid.length - 1} more)` : '';
+      const outcome: CheckOutcome = { status: 'warn', summary: `invalid evidence: ${e.invalid[0]}${more}`, ...base };
+      throw new IncompleteCheckError(outcome.summary, outcome);
+    }
     if (e.violations.length > 0) {
       const more = e.violations.length > 1 ? ` (and ${e.violations.length - 1} more)` : '';
       return { status: 'fail', summary: `${e.violations[0]}${more}`, ...base };
     }
-    if (e.incomplete.length > 0 || e.metrics.length === 0) {
-      const reasons = e.metrics.length === 0 ? ['the registered constraints list no metric and the policy names none'] : e.incomplete;
+    // Opting in to "not computable" accepts a gap, not a check that judged nothing at all.
+    const nothingJudged = e.metrics.length > 0 && e.allowedNotComputable.length === e.metrics.length;
+    if (e.incomplete.length > 0 || e.metrics.length === 0 || nothingJudged) {
+      const reasons =
+        e.metrics.length === 0
+          ? ['the registered constraints list no metric and the policy names none']
+          : nothingJudged
+            ? ['no configured metric is computable (allowNotComputable accepts a gap, not an empty verdict)']
+            : e.incomplete;
       const outcome: CheckOutcome = { status: 'warn', summary: `model quality incomplete: ${reasons.join('; ')}`, ...base };
       throw new IncompleteCheckError(outcome.summary, outcome);
     }
     const values = e.metrics.map((m) => `${m.name} ${m.value === null ? m.reason : fmt(m.value)}`).join(', ');
-    const skipped = e.notApplicable.length > 0 ? '; vsChampion not applicable: no champion' : '';
+    const allowed = e.allowedNotComputable.length > 0 ? `; ${e.allowedNotComputable.length} not computable (allowed by policy)` : '';
+    const skipped = `${e.notApplicable.length > 0 ? '; vsChampion not applicable: no champion' : ''}${allowed}`;
     return { status: 'pass', summary: `${e.metrics.length} quality metric(s) within bounds: ${values}${skipped}`, ...base };
   },
 });

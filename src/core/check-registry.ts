@@ -28,7 +28,8 @@ export interface CheckRegistry {
   ids(): string[];
   /**
    * Merges `withConfig` shallowly over the check's `defaultConfig` and validates the result
-   * against its `configSchema`. `where` names the source in problems (a policy file and the
+   * against its `configSchema`, then against the check's own `validateConfig` rules (known metric
+   * names, ...), whose problems read `<where>/metrics/x: ...`. `where` names the source in problems (a policy file and the
    * check's position in it).
    */
   resolveConfig(id: string, withConfig: Record<string, unknown> | undefined, where: string): ResolvedConfig;
@@ -91,7 +92,12 @@ export const createCheckRegistry = (
       const defaults = entry.check.defaultConfig as Record<string, unknown> | undefined;
       // A structured clone keeps `run` from mutating the module's defaults across runs.
       const config = structuredClone({ ...(defaults ?? {}), ...(withConfig ?? {}) });
-      return { config, problems: problemsOf(entry.validate, config, where) };
+      const problems = problemsOf(entry.validate, config, where);
+      // The check's own rules read a config of the schema's shape: only once the schema holds.
+      if (problems.length === 0 && entry.check.validateConfig) {
+        for (const p of entry.check.validateConfig(config)) problems.push(`${where}${p.path}: ${p.message}`);
+      }
+      return { config, problems };
     },
   };
 };

@@ -88,6 +88,14 @@ export interface CheckContext {
   now(): Date;
 }
 
+/** One problem a check finds in its own (schema-valid) config. */
+export interface ConfigProblem {
+  /** JSON Pointer inside `with:` (`/metrics/constructor`). */
+  path: string;
+  /** What is wrong and what is expected, as a sentence fragment. */
+  message: string;
+}
+
 export interface CheckDefinition<C = unknown> {
   /** kebab-case; equals the folder name under `checks/`. */
   id: string;
@@ -99,6 +107,12 @@ export interface CheckDefinition<C = unknown> {
   /** JSON Schema for `with:`; must set `additionalProperties: false`. */
   configSchema: Record<string, unknown>;
   defaultConfig: C;
+  /**
+   * Rules a JSON Schema cannot say clearly (a metric name must be one the check knows, or vouched
+   * for by another key). Called after the schema passed, on the merged config, both at
+   * `policy validate` and before every run; problems make the policy invalid. Pure, no I/O.
+   */
+  validateConfig?(config: C): ConfigProblem[];
   run(input: CheckInput, config: C, ctx: CheckContext): Promise<CheckOutcome>;
 }
 
@@ -117,6 +131,7 @@ export const defineCheck = <C>(def: CheckDefinition<C>): CheckDefinition<C> => {
     throw new TypeError(`check ${def.id}: configSchema must set additionalProperties: false`);
   }
   if (typeof def.run !== 'function') throw new TypeError(`check ${def.id}: run must be a function`);
+  if (def.validateConfig !== undefined && typeof def.validateConfig !== 'function') throw new TypeError(`check ${def.id}: validateConfig must be a function`);
   return Object.freeze({ ...def });
 };
 

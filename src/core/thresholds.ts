@@ -28,6 +28,12 @@ export interface ThresholdOptions {
    * the point value decides.
    */
   failOnlyWhenIntervalCrosses?: boolean;
+  /**
+   * The policy accepts that this metric may be not computable (`allowNotComputable: true` in its
+   * rule). Only then may a ±Infinity value be judged: it fails a bound it lies beyond. Without the
+   * opt-in every non-finite value is simply not computable, which a check never counts as a pass.
+   */
+  allowNotComputable?: boolean;
 }
 
 export interface ThresholdVerdict {
@@ -46,15 +52,37 @@ export const fmt = (n: number): string => {
   return String(Number(n.toFixed(4)));
 };
 
-/** Applies a threshold to a value. Pure; messages are short phrases meant to follow "<metric> is <value>, ". */
+/** Whether `value` is a number a rule can be held against: finite (not null, NaN or ±Infinity). */
+export const isComputable = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * A non-finite value against the bounds: never a pass. With `allowNotComputable`, ±Infinity
+ * beyond a bound fails it (DI = Infinity is above any `max`); anything else is not computable.
+ */
+const notComputableVerdict = (value: number | null, t: Threshold, opts: ThresholdOptions): ThresholdVerdict => {
+  const what = value === null || Number.isNaN(value) ? 'not computable' : `not computable (${value > 0 ? 'Infinity' : '-Infinity'})`;
+  const violations: string[] = [];
+  if (opts.allowNotComputable === true && value !== null && !Number.isNaN(value)) {
+    if (t.min !== undefined && value < t.min) violations.push(`below min ${fmt(t.min)}`);
+    if (t.max !== undefined && value > t.max) violations.push(`above max ${fmt(t.max)}`);
+    if (t.maxAbs !== undefined) violations.push(`beyond maxAbs ${fmt(t.maxAbs)}`);
+  }
+  return { passed: violations.length > 0 ? false : null, violations, notApplicable: [what] };
+};
+
+/**
+ * Applies a threshold to a value. Pure; messages are short phrases meant to follow "<metric> is <value>, ".
+ * A value that is not finite (null, NaN, ±Infinity) is never a pass: `passed` is `null` (not
+ * computable) or, with `allowNotComputable`, `false` when an infinite value lies beyond a bound.
+ * A champion that is not finite makes `vsChampion` not applicable, never a pass of it.
+ */
 export const evaluateThreshold = (value: number | null, t: Threshold, opts: ThresholdOptions): ThresholdVerdict => {
   const violations: string[] = [];
   const notApplicable: string[] = [];
   let evaluated = 0;
-  if (value === null || Number.isNaN(value)) {
-    return { passed: null, violations, notApplicable: ['not computable'] };
-  }
-  const useInterval = opts.failOnlyWhenIntervalCrosses === true && opts.interval !== undefined;
+  if (!isComputable(value)) return notComputableVerdict(value, t, opts);
+  // An interval with a non-finite end says nothing: the point value decides.
+  const useInterval = opts.failOnlyWhenIntervalCrosses === true && opts.interval !== undefined && opts.interval.every(Number.isFinite);
   const [lo, hi] = useInterval ? opts.interval! : [value, value];
   const within = useInterval ? ` (interval ${fmt(lo)}..${fmt(hi)})` : '';
 
@@ -76,11 +104,11 @@ export const evaluateThreshold = (value: number | null, t: Threshold, opts: Thre
   if (vc && (vc.maxWorsening !== undefined || vc.maxRelativeWorsening !== undefined)) {
     if (opts.champion === undefined) {
       notApplicable.push('vsChampion not applicable: no champion');
-    } else if (opts.champion === null || Number.isNaN(opts.champion)) {
+    } else if (!isComputable(opts.champion)) {
       notApplicable.push("vsChampion not applicable: the champion's value is not computable");
     } else {
       evaluated++;
-      const champion = opts.champion;
+      const champion: number = opts.champion;
       const worsening = opts.greaterIsBetter ? champion - value : value - champion;
       if (vc.maxWorsening !== undefined && worsening > vc.maxWorsening) {
         violations.push(`worse than the champion (${fmt(champion)}) by ${fmt(worsening)}, more than maxWorsening ${fmt(vc.maxWorsening)}`);

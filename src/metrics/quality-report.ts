@@ -5,6 +5,7 @@
  */
 import { InvalidInputError } from '../core/errors.js';
 import { toNumber } from '../core/tolerant-json.js';
+import { COUNT_DOMAIN, describeDomain, inDomain, STANDARD_DEVIATION_DOMAIN } from './metric-domain.js';
 
 export const QUALITY_PROBLEM_TYPES = ['binary_classification', 'multiclass_classification', 'regression'] as const;
 export type QualityProblemType = (typeof QUALITY_PROBLEM_TYPES)[number];
@@ -18,6 +19,7 @@ export interface QualityMetric {
 
 export interface QualityReport {
   problemType: QualityProblemType;
+  /** By metric name; a null-prototype object, read with `Object.hasOwn` (a name is never a prototype key). */
   metrics: Record<string, QualityMetric>;
   /** `dataset.item_count`, when the report gives it. */
   itemCount?: number;
@@ -40,15 +42,19 @@ const describeValue = (v: unknown): string => {
 // Sections of a binary report that are not single metrics; modelgate does not gate on them.
 const NOT_METRICS = new Set(['confusion_matrix', 'receiver_operating_characteristic_curve', 'precision_recall_curve']);
 
-const parseConfusionMatrix = (v: unknown): Record<string, Record<string, number>> | undefined => {
-  if (!isObject(v)) return undefined;
-  const out: Record<string, Record<string, number>> = {};
+/** `{ actual: { predicted: count } }`; counts are non-negative integers, or the report is invalid evidence. */
+const parseConfusionMatrix = (v: unknown, section: string, where: string): Record<string, Record<string, number>> => {
+  const at = (...p: string[]) => `${where} at ${jsonPointer(section, 'confusion_matrix', ...p)}`;
+  if (!isObject(v)) throw new InvalidInputError(`confusion_matrix is ${describeValue(v)}`, at(), 'an object { actual: { predicted: count } }');
+  const out: Record<string, Record<string, number>> = Object.create(null) as Record<string, Record<string, number>>;
   for (const [actual, row] of Object.entries(v)) {
-    if (!isObject(row)) return undefined;
-    const counts: Record<string, number> = {};
+    if (!isObject(row)) throw new InvalidInputError(`row is ${describeValue(row)}`, at(actual), 'an object { predicted: count }');
+    const counts: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const [predicted, n] of Object.entries(row)) {
       const count = toNumber(n);
-      if (count === null || !Number.isInteger(count) || count < 0) return undefined;
+      if (count === null || !inDomain(count, COUNT_DOMAIN)) {
+        throw new InvalidInputError(`count is ${describeValue(n)}`, at(actual, predicted), `a count: ${describeDomain(COUNT_DOMAIN)}`);
+      }
       counts[predicted] = count;
     }
     out[actual] = counts;
@@ -71,6 +77,9 @@ const parseMetric = (raw: unknown, section: string, name: string, where: string)
     const std = toNumber(rawStd);
     if (std === null) {
       throw new InvalidInputError(`standard_deviation is ${describeValue(rawStd)}`, `${where} at ${jsonPointer(section, name, 'standard_deviation')}`, 'a number or "NaN"');
+    }
+    if (Number.isFinite(std) && !inDomain(std, STANDARD_DEVIATION_DOMAIN)) {
+      throw new InvalidInputError(`standard_deviation is ${describeValue(rawStd)}`, `${where} at ${jsonPointer(section, name, 'standard_deviation')}`, `a standard deviation in ${describeDomain(STANDARD_DEVIATION_DOMAIN)}, or "NaN"`);
     }
     standardDeviation = Number.isFinite(std) ? std : null;
   }
@@ -119,11 +128,12 @@ export const parseQualityStatistics = (doc: unknown, where = 'model quality stat
   if (!isObject(body)) {
     throw new InvalidInputError(`${section} is ${describeValue(body)}`, `${where} at ${jsonPointer(section)}`, 'an object of metrics');
   }
-  const metrics: Record<string, QualityMetric> = {};
+  // No prototype: a metric named `__proto__` or `constructor` is data, never an inherited property.
+  const metrics: Record<string, QualityMetric> = Object.create(null) as Record<string, QualityMetric>;
   let confusionMatrix: Record<string, Record<string, number>> | undefined;
   for (const [name, raw] of Object.entries(body)) {
     if (name === 'confusion_matrix') {
-      confusionMatrix = parseConfusionMatrix(raw);
+      confusionMatrix = parseConfusionMatrix(raw, section, where);
       continue;
     }
     if (NOT_METRICS.has(name)) continue;

@@ -89,8 +89,16 @@ def diff(left, right, interval=None):
 
 
 def cdd(rows_a, rows_d, strata_col, key):
-    """CDDL (key = y) or CDDPL (key = yhat): (1/n) sum_i n_i DD_i, DD_i = n_d0/n0 - n_d1/n1."""
+    """CDDL (key = y) or CDDPL (key = yhat): (1/n) sum_i n_i DD_i, DD_i = n_d0/n0 - n_d1/n1.
+
+    A stratum with no rejections (n0 = 0) or no acceptances (n1 = 0) follows SageMaker Clarify:
+    that term is 0 and the stratum keeps its weight (smclarify, src/smclarify/bias/metrics/common.py,
+    CDD: `A = numA / denomA if denomA != 0 else 0`, likewise D). Clarify raises -- not computable
+    here -- only when the whole dataset has no positive or no negative labels."""
     if strata_col is None:
+        return {'value': NC}
+    everyone = rows_a + rows_d
+    if not any(r[key] == 1 for r in everyone) or not any(r[key] == 0 for r in everyone):
         return {'value': NC}
     strata = {}
     for r in rows_a:
@@ -98,14 +106,15 @@ def cdd(rows_a, rows_d, strata_col, key):
     for r in rows_d:
         strata.setdefault(r['s'], []).append((1, r[key]))
     total, acc = 0, 0.0
-    for items in strata.values():
+    for name in sorted(strata):
+        items = strata[name]
         n0 = sum(1 for g, v in items if v == 0)
         n1 = sum(1 for g, v in items if v == 1)
         d0 = sum(1 for g, v in items if g == 1 and v == 0)
         d1 = sum(1 for g, v in items if g == 1 and v == 1)
-        if n0 == 0 or n1 == 0:
-            return {'value': NC}
-        acc += len(items) * (d0 / n0 - d1 / n1)
+        rejected = d0 / n0 if n0 != 0 else 0
+        accepted = d1 / n1 if n1 != 0 else 0
+        acc += len(items) * (rejected - accepted)
         total += len(items)
     return val(acc / total)
 
@@ -227,7 +236,8 @@ def binary(rng):
 
 def multilabel(rng):
     """Text labels with three values, predictions from a score threshold, a region value whose
-    rows never carry one label (KL not computable), and a stratum with no negatives (CDDL not)."""
+    rows never carry one label (KL not computable), and a stratum with no negatives (CDDL counts
+    its rejection share as 0, Clarify's convention)."""
     rows = []
     for i in range(900):
         region = rng.choice(['north', 'south', 'east', 'west'])

@@ -72,15 +72,22 @@ export const preTrainingMetrics = (s: FacetSummary, names: GroupNames, groupColu
 
 /**
  * CDDL (`by = 'label'`) or CDDPL (`by = 'prediction'`): (1/n) Σ_i n_i·DD_i over the strata of the
- * group column, DD_i = n_{d,i}^(0)/n_i^(0) − n_{d,i}^(1)/n_i^(1). A stratum without rejections or
- * without acceptances makes DD_i, and so the metric, not computable.
+ * group column, DD_i = n_{d,i}^(0)/n_i^(0) − n_{d,i}^(1)/n_i^(1).
+ *
+ * A stratum without rejections (n_i^(0) = 0) or without acceptances (n_i^(1) = 0) follows
+ * SageMaker Clarify's convention (smclarify, src/smclarify/bias/metrics/common.py, `CDD`): that
+ * term counts as 0 and the stratum keeps its weight n_i; a note names the stratum. Only when the
+ * whole dataset has no rejections or no acceptances is the metric not computable (Clarify raises).
  */
 export const conditionalDemographicDisparity = (strata: StratumCounts[] | null, by: 'label' | 'prediction', groupColumn: string | null): BiasValue => {
   const what = by === 'label' ? 'label' : 'predicted label';
   if (!strata) return notComputable(`no group column${groupColumn ? ` "${groupColumn}" in the dataset` : ' configured (columns.group)'}; CDD${by === 'label' ? 'L' : 'PL'} needs strata`);
   let total = 0;
   let sum = 0;
-  // By name, so that the sum and the reason do not depend on the order of the rows.
+  let rejections = 0;
+  let acceptances = 0;
+  const notes: string[] = [];
+  // By name, so that the sum and the notes do not depend on the order of the rows.
   const ordered = [...strata].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   for (const st of ordered) {
     // cells index (g * 2 + y) * 2 + p
@@ -93,12 +100,19 @@ export const conditionalDemographicDisparity = (strata: StratumCounts[] | null, 
     const n1 = count(0, 1) + d1;
     const ni = n0 + n1;
     if (ni === 0) continue;
+    rejections += n0;
+    acceptances += n1;
     if (n0 === 0 || n1 === 0) {
-      return notComputable(`stratum ${groupColumn ?? 'group'}=${st.name} has no ${n0 === 0 ? 'negative' : 'positive'} ${what}s (n_i^(${n0 === 0 ? 0 : 1}) = 0), so its demographic disparity is undefined`);
+      const missing = n0 === 0 ? `negative ${what}s (n_i^(0) = 0): its share of rejections` : `positive ${what}s (n_i^(1) = 0): its share of acceptances`;
+      notes.push(`stratum ${groupColumn ?? 'group'}=${st.name} has no ${missing} counts as 0 (SageMaker Clarify's convention)`);
     }
-    sum += ni * (d0 / n0 - d1 / n1);
+    const rejected = n0 === 0 ? 0 : d0 / n0;
+    const accepted = n1 === 0 ? 0 : d1 / n1;
+    sum += ni * (rejected - accepted);
     total += ni;
   }
   if (total === 0) return notComputable('no rows in any stratum');
-  return { value: sum / total };
+  if (acceptances === 0) return notComputable(`no positive ${what}s in the dataset: demographic disparity is undefined`);
+  if (rejections === 0) return notComputable(`no negative ${what}s in the dataset: demographic disparity is undefined`);
+  return notes.length > 0 ? { value: sum / total, notes } : { value: sum / total };
 };

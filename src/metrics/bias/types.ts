@@ -20,8 +20,8 @@ export const BIAS_METRIC_ALIASES: Readonly<Record<string, BiasMetricName>> = { D
 
 /** The canonical name of `name` (`DCA` → `DCAcc`), or `null` when it is not a bias metric. */
 export const canonicalBiasMetric = (name: string): BiasMetricName | null => {
-  const alias = BIAS_METRIC_ALIASES[name];
-  if (alias) return alias;
+  // Own keys only: `constructor` or `__proto__` is not an alias of anything.
+  if (Object.hasOwn(BIAS_METRIC_ALIASES, name)) return BIAS_METRIC_ALIASES[name]!;
   return (BIAS_METRIC_NAMES as readonly string[]).includes(name) ? (name as BiasMetricName) : null;
 };
 
@@ -32,7 +32,10 @@ export const METRICS_WITH_INTERVALS: readonly BiasMetricName[] = ['DPL', 'DPPL',
 export const POPULATION_METRICS: readonly BiasMetricName[] = ['GE'];
 
 /** A computed value, with a 95% interval where the metric has one; or not computable, with why. */
-export type BiasValue = { value: number; interval?: [number, number] } | { value: null; reason: string };
+export type BiasValue =
+  | { value: number; interval?: [number, number]; notes?: string[] }
+  /** `raw`: the ±Infinity a Clarify report wrote (a zero denominator), kept so a bound it lies beyond can still fail. */
+  | { value: null; reason: string; raw?: number };
 
 /** A label or facet value as a policy writes it. */
 export type FacetValue = string | number | boolean;

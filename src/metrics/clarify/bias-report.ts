@@ -60,7 +60,7 @@ export const clarifyValue = (metric: Record<string, unknown>): BiasValue => {
   const n = toNumber(raw);
   if (n === null) return { value: null, reason: `Clarify reported a value that is not a number: ${JSON.stringify(raw).slice(0, 80)}` };
   if (Number.isNaN(n)) return { value: null, reason: `Clarify reported NaN${error ? `: ${error}` : ''}` };
-  if (!Number.isFinite(n)) return { value: null, reason: `Clarify reported ${n > 0 ? 'Infinity' : '-Infinity'} (a zero denominator)${error ? `: ${error}` : ''}` };
+  if (!Number.isFinite(n)) return { value: null, reason: `Clarify reported ${n > 0 ? 'Infinity' : '-Infinity'} (a zero denominator)${error ? `: ${error}` : ''}`, raw: n };
   return { value: n };
 };
 
@@ -105,7 +105,7 @@ export const readClarifyBiasReport = (json: unknown, where = 'analysis.json'): C
         metrics.forEach((m: unknown, j) => {
           if (!isObject(m) || typeof m['name'] !== 'string') throw new InvalidInputError('is not { name, value }', `${eat}/metrics/${j}`, 'a metric with a name');
           const name = canonicalBiasMetric(m['name']);
-          if (name && entry.metrics[name] === undefined) entry.metrics[name] = clarifyValue(m);
+          if (name && !Object.hasOwn(entry.metrics, name)) entry.metrics[name] = clarifyValue(m);
         });
       });
     }
@@ -123,7 +123,7 @@ export const mergeClarifyBiasReports = (reports: readonly ClarifyBiasReport[]): 
       const into = merged.entries.find((x) => x.slice === e.slice);
       if (!into) merged.entries.push({ ...e, metrics: { ...e.metrics }, sections: [...e.sections] });
       else {
-        for (const [k, v] of Object.entries(e.metrics) as [BiasMetricName, BiasValue][]) if (into.metrics[k] === undefined) into.metrics[k] = v;
+        for (const [k, v] of Object.entries(e.metrics) as [BiasMetricName, BiasValue][]) if (!Object.hasOwn(into.metrics, k)) into.metrics[k] = v;
         for (const s of e.sections) if (!into.sections.includes(s)) into.sections.push(s);
       }
     }

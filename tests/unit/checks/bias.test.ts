@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import bias, { type BiasConfig } from '../../../checks/bias/index.js';
 import type { CheckOutcome } from '../../../src/core/check.js';
 import { IncompleteCheckError, MissingEvidenceError } from '../../../src/core/errors.js';
+import { createCheckRegistry } from '../../../src/core/check-registry.js';
 import { createAjv, problemsOf } from '../../../src/core/schema.js';
 import { checkInput, testContext } from '../../support/inline-evidence.js';
 
@@ -19,6 +20,7 @@ const predictions = (groups: Record<string, { n: number; selected: number }>): s
   return `${lines.join('\n')}\n`;
 };
 
+const registry = createCheckRegistry([bias]);
 const configOf = (extra: BiasConfig): BiasConfig => ({ ...bias.defaultConfig, ...extra });
 const SEX_F = { facets: [{ column: 'sex', sensitive: ['F'] }] };
 
@@ -257,7 +259,79 @@ describe('bias check: config schema', () => {
     // Act
     const problems = problemsOf(validate, { metrics: { DX: { min: 1 } }, facets: [{ column: 'age', sensitive: ['x'], sensitiveAtLeast: 3 }], notComputable: 'skip' }, 'policy');
     // Assess
-    expect(problems).toEqual(expect.arrayContaining(['policy at /metrics: unknown key "DX"', 'policy at /notComputable: must be one of "error", "ignore"']));
+    expect(problems).toEqual(expect.arrayContaining(['policy at /notComputable: must be one of "error", "ignore"']));
     expect(problems.some((p) => p.startsWith('policy at /facets/0'))).toBe(true);
+  });
+
+  it.each(['DX', 'constructor', 'toString', '__proto__', 'di'])('refuses the metric name %s through the registry, naming the path and the known names', (name) => {
+    // Act
+    const { problems } = registry.resolveConfig('bias', { facets: [{ column: 'sex', sensitive: ['F'] }], metrics: { [name]: { min: 1 } } }, 'p.yaml at /checks/0/with');
+    // Assess
+    expect(problems).toEqual([
+      `p.yaml at /checks/0/with/metrics/${name}: unknown bias metric "${name}"; known: CI, DPL, KL, JS, LP, TVD, KS, CDDL, DPPL, DI, DCAcc, DCR, RD, SD, DAR, DRR, AD, CDDPL, TE, GE, FT, DCA (names are case-sensitive, as in METRICS.md and Clarify reports)`,
+    ]);
+  });
+
+  it('accepts allowNotComputable next to a bound, not alone', () => {
+    expect(registry.resolveConfig('bias', { metrics: { DI: { min: 0.8, allowNotComputable: true } } }, 'p').problems).toEqual([]);
+    expect(registry.resolveConfig('bias', { metrics: { DI: { allowNotComputable: true } } }, 'p').problems).not.toEqual([]);
+  });
+});
+
+describe('bias check: not computable and out-of-domain values (issue 9, rows 2 and 6)', () => {
+  it('DI Infinity against max only is an error, not a silent pass', async () => {
+    const err = await runIncomplete({ 'bias-post-training-report': clarify('Infinity') }, { ...SEX_F, metrics: { DI: { max: 1.25 } } });
+    expect(err.message).toMatch(/^DI for sex=F is not computable: Clarify reported Infinity/);
+  });
+
+  it('with allowNotComputable, DI Infinity beyond max fails, and within min only is reported, not counted', async () => {
+    const beyond = await runOutcome(
+      { 'bias-post-training-report': clarify('Infinity', [{ name: 'DPPL', value: 0.02 }]) },
+      { ...SEX_F, metrics: { DI: { max: 1.25, allowNotComputable: true }, DPPL: { maxAbs: 0.1 } } },
+    );
+    expect(beyond.status).toBe('fail');
+    expect(beyond.summary).toMatch(/^DI for sex=F is Infinity, above max 1\.25/);
+    const accepted = await runOutcome(
+      { 'bias-post-training-report': clarify('Infinity', [{ name: 'DPPL', value: 0.02 }]) },
+      { ...SEX_F, metrics: { DI: { min: 0.8, allowNotComputable: true }, DPPL: { maxAbs: 0.1 } } },
+    );
+    expect(accepted.status).toBe('pass');
+    expect(accepted.findings.filter((f) => f.severity === 'warning').map((f) => f.message)).toContainEqual(expect.stringMatching(/DI for sex=F is not computable: .*allowNotComputable: true/));
+  });
+
+  it('allowNotComputable on the only metric, not computable: an error, never an empty pass', async () => {
+    const err = await runIncomplete({ 'bias-post-training-report': clarify('NaN') }, { ...SEX_F, metrics: { DI: { min: 0.8, allowNotComputable: true } } });
+    expect(err.message).toMatch(/no configured bias metric is computable/);
+  });
+
+  it.each([
+    ['DI', -0.5, 'DI for sex=F is -0.5, outside its domain [0, ∞)'],
+    ['DPPL', 1.5, 'DPPL for sex=F is 1.5, outside its domain [-1, 1]'],
+    ['JS', 0.9, 'JS for sex=F is 0.9, outside its domain [0, ln 2]'],
+    ['KL', -0.1, 'KL for sex=F is -0.1, outside its domain [0, ∞)'],
+    ['TVD', 1.1, 'TVD for sex=F is 1.1, outside its domain [0, 1]'],
+  ])('%s %s in a Clarify report is invalid evidence: an error naming metric, value and domain', async (name, value, message) => {
+    const report = {
+      post_training_bias_metrics: {
+        label: 'target',
+        facets: { sex: [{ value_or_threshold: 'F', metrics: [{ name, value }] }] },
+      },
+    };
+    const err = await runIncomplete({ 'bias-post-training-report': report }, { ...SEX_F, metrics: { [name]: { maxAbs: 100 } } });
+    expect(err.message).toBe(`invalid evidence: ${message}; from Clarify report bias-post-training-report`);
+  });
+});
+
+describe('bias check: CDDL with an empty stratum denominator follows Clarify', () => {
+  it('counts the missing term as 0, names the stratum in a warning, and decides', async () => {
+    // g1: 2 rejected (1 F), 2 accepted (1 F) -> DD 0; g2: no rejected, 3 accepted (1 F) -> DD 0 - 1/3. CDDL = (4·0 + 3·(-1/3))/7 = -1/7
+    const rows = ['label,prediction,sex,group', '1,1,F,g1', '1,1,M,g1', '0,0,F,g1', '0,0,M,g1', '1,1,F,g2', '1,1,M,g2', '1,1,M,g2'];
+    const outcome = await runOutcome({ predictions: `${rows.join('\n')}\n` }, { ...SEX_F, minGroupSize: 1, metrics: { CDDL: { maxAbs: 0.5 } } });
+    expect(outcome.status).toBe('pass');
+    const cddl = outcome.metrics.find((m) => m.name === 'CDDL')!;
+    expect(cddl.value).toBeCloseTo(-1 / 7, 12);
+    expect(outcome.findings).toContainEqual(
+      expect.objectContaining({ severity: 'warning', metric: 'CDDL', message: expect.stringContaining("stratum group=g2 has no negative labels (n_i^(0) = 0): its share of rejections counts as 0 (SageMaker Clarify's convention)") }),
+    );
   });
 });

@@ -238,3 +238,10 @@ describe('feature-importance: config schema and fixtures', () => {
     expect(file.startsWith(`${fx.expect.status}-`)).toBe(true);
   });
 });
+
+describe('feature-importance: prototype keys are names like any other (issue 9, row 3)', () => {
+  it.each(['constructor', 'toString', '__proto__'])('a protected feature %s absent from the report is not found (error), never inherited', async (name) => {
+    const err = await incomplete(run({ protected: [name], topK: 3 }, { 'feature-importance': { income: 0.5, age: 0.2 } }));
+    expect(err.message).toContain(`protected feature ${name} is not in the importance report`);
+  });
+});

@@ -90,7 +90,7 @@ describe('model-quality: absolute bounds per problem type', () => {
   });
 
   it('applies maxAbs', async () => {
-    const outcome = await run({ metrics: { calibration_gap: { maxAbs: 0.05 } } }, { 'model-quality-statistics': binary({ calibration_gap: -0.08 }) });
+    const outcome = await run({ metrics: { calibration_gap: { maxAbs: 0.05, greaterIsBetter: false } } }, { 'model-quality-statistics': binary({ calibration_gap: -0.08 }) });
     expect(messages(outcome)).toEqual(['calibration_gap is -0.08, beyond maxAbs 0.05']);
   });
 
@@ -100,10 +100,17 @@ describe('model-quality: absolute bounds per problem type', () => {
     expect(outcome.metrics[0]).toEqual({ name: 'auc', value: 0.9, threshold: { min: 0.8 }, passed: true });
   });
 
-  it('fails an infinite error metric, recording value null with the reason', async () => {
-    const outcome = await run({ metrics: { rmse: { max: 1.5 } } }, { 'model-quality-statistics': regression({ rmse: 'Infinity' }) });
+  it('an infinite metric is not computable: an error (needs review) naming it, even where it lies beyond a bound', async () => {
+    const err = await rejection(run({ metrics: { rmse: { max: 1.5 } } }, { 'model-quality-statistics': regression({ rmse: 'Infinity' }) }));
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+    expect(err.message).toBe('model quality incomplete: rmse is not computable: the model quality statistics give Infinity');
+    expect((err as IncompleteCheckError).outcome.metrics[0]).toMatchObject({ name: 'rmse', value: null, reason: 'not computable: the report gives Infinity', passed: null });
+  });
+
+  it('with allowNotComputable an infinite metric beyond a bound fails, recording value null with the reason', async () => {
+    const outcome = await run({ metrics: { rmse: { max: 1.5, allowNotComputable: true } } }, { 'model-quality-statistics': regression({ rmse: 'Infinity' }) });
     expect(outcome.status).toBe('fail');
-    expect(outcome.metrics[0]).toMatchObject({ name: 'rmse', value: null, reason: 'the report gives Infinity', passed: false });
+    expect(outcome.metrics[0]).toMatchObject({ name: 'rmse', value: null, reason: 'not computable: the report gives Infinity', passed: false });
     expect(messages(outcome)).toEqual(['rmse is Infinity, above max 1.5']);
   });
 });
@@ -221,7 +228,7 @@ describe('model-quality: vsChampion', () => {
 
   it('needs greaterIsBetter for a metric it does not know, naming the metric', async () => {
     // Act
-    const err = await rejection(run({ metrics: { lift: { vsChampion: { maxWorsening: 0.1 } } } }, { 'model-quality-statistics': binary({ lift: 2 }) }));
+    const err = await rejection(run({ metrics: { mcnemar_p: { vsChampion: { maxWorsening: 0.1 } } } }, { 'model-quality-statistics': binary({ mcnemar_p: 0.2 }) }));
     const lowerBetter = await run(
       { metrics: { lift: { vsChampion: { maxWorsening: 0.1 }, greaterIsBetter: false } } },
       { 'model-quality-statistics': binary({ lift: 2 }) },
@@ -229,7 +236,7 @@ describe('model-quality: vsChampion', () => {
     );
     // Assess
     expect(err).toBeInstanceOf(InvalidInputError);
-    expect(err.message).toBe('with.metrics.lift: modelgate does not know whether a higher lift is better, and vsChampion needs to know (expected greaterIsBetter: true or false)');
+    expect(err.message).toBe('with.metrics.mcnemar_p: modelgate does not know whether a higher mcnemar_p is better, and vsChampion needs to know (expected greaterIsBetter: true or false)');
     expect(lowerBetter.status).toBe('fail');
   });
 });
@@ -313,5 +320,122 @@ describe('model-quality: evidence', () => {
     expect(shape.message).toBe('model-quality-statistics (inline://model-quality-statistics) at /binary_classification_metrics/auc/value: value is "high" (expected a number, "NaN", "Infinity" or null)');
     expect(syntax).toBeInstanceOf(EvidenceError);
     expect(syntax.message).toMatch(/^inline:\/\/model-quality-statistics: model-quality-statistics is not valid JSON: /);
+  });
+});
+
+describe('model-quality: not computable never passes (issue 9, row 2)', () => {
+  it.each([['"Infinity"', 'Infinity'], ['"-Infinity"', '-Infinity'], ['"NaN"', 'NaN']])('auc %s against min 0.8 is an error naming auc, not a pass', async (_l, value) => {
+    const err = await rejection(run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': binary({ auc: value }) }));
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+    expect(err.message).toMatch(/^model quality incomplete: auc is not computable/);
+  });
+
+  it('null as a value is not computable too', async () => {
+    const err = await rejection(run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': { binary_classification_metrics: { auc: { value: null } } } }));
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+  });
+
+  it('allowNotComputable accepts the gap with a warning, records it and decides on the rest', async () => {
+    const outcome = await run(
+      { metrics: { auc: { min: 0.8, allowNotComputable: true }, accuracy: { min: 0.7 } } },
+      { 'model-quality-statistics': binary({ auc: 'Infinity', accuracy: 0.8 }) },
+    );
+    expect(outcome.status).toBe('pass');
+    expect(outcome.metrics[0]).toMatchObject({ name: 'auc', value: null, passed: null, reason: 'not computable: the report gives Infinity' });
+    expect(messages(outcome, 'warning')).toEqual([
+      'auc is not computable (the model quality statistics give Infinity); the policy accepts that (allowNotComputable: true), so it is not counted',
+    ]);
+    expect(outcome.summary).toMatch(/1 not computable \(allowed by policy\)/);
+  });
+
+  it('allowNotComputable on every metric, none computable: still an error, never an empty pass', async () => {
+    const err = await rejection(run({ metrics: { auc: { min: 0.8, allowNotComputable: true } } }, { 'model-quality-statistics': binary({ auc: 'NaN' }) }));
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+    expect(err.message).toMatch(/no configured metric is computable/);
+  });
+
+  it('an infinite champion value makes vsChampion not evaluable (error), never a pass', async () => {
+    const err = await rejection(
+      run({ metrics: { auc: { vsChampion: { maxWorsening: 0.02 } } } }, { 'model-quality-statistics': binary({ auc: 0.9 }) }, { 'model-quality-statistics': binary({ auc: '-Infinity' }) }),
+    );
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+    expect(err.message).toMatch(/auc: cannot compare with the champion: the champion's auc is not computable/);
+  });
+});
+
+describe('model-quality: every metric has a domain (issue 9, row 6)', () => {
+  it.each([
+    ['auc', 1.5, 'auc is 1.5, outside its domain [0, 1]'],
+    ['accuracy', 1.5, 'accuracy is 1.5, outside its domain [0, 1]'],
+    ['precision', -0.1, 'precision is -0.1, outside its domain [0, 1]'],
+    ['mcc', -1.2, 'mcc is -1.2, outside its domain [-1, 1]'],
+  ])('%s %s is invalid evidence: an error naming the metric, the value and the domain', async (name, value, message) => {
+    const err = await rejection(run({ metrics: { [name]: { min: 0.5 } } }, { 'model-quality-statistics': binary({ [name]: value }) }));
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+    expect(err.message).toBe(`invalid evidence: ${message}`);
+  });
+
+  it.each([
+    ['rmse', -0.3, 'rmse is -0.3, outside its domain [0, ∞)'],
+    ['mae', -1, 'mae is -1, outside its domain [0, ∞)'],
+    ['r2', 1.2, 'r2 is 1.2, outside its domain (−∞, 1]'],
+  ])('regression %s %s is invalid evidence', async (name, value, message) => {
+    const err = await rejection(run({ metrics: { [name]: { max: 100 } } }, { 'model-quality-statistics': regression({ [name]: value }) }));
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+    expect(err.message).toBe(`invalid evidence: ${message}`);
+  });
+
+  it('out of domain wins over a failing rule: invalid evidence decides nothing', async () => {
+    const err = await rejection(run({ metrics: { auc: { min: 0.8 }, accuracy: { min: 0.9 } } }, { 'model-quality-statistics': binary({ auc: 1.5, accuracy: 0.5 }) }));
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+  });
+
+  it('a champion value out of its domain makes vsChampion not evaluable', async () => {
+    const err = await rejection(
+      run({ metrics: { auc: { vsChampion: { maxWorsening: 0.02 } } } }, { 'model-quality-statistics': binary({ auc: 0.9 }) }, { 'model-quality-statistics': binary({ auc: 7 }) }),
+    );
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+    expect(err.message).toMatch(/invalid evidence: the champion's auc is 7, outside its domain \[0, 1\]/);
+  });
+
+  it('r2 may be very negative, and a custom metric has no domain', async () => {
+    const outcome = await run(
+      { metrics: { r2: { max: 1 }, lift: { min: -10, greaterIsBetter: true } } },
+      { 'model-quality-statistics': regression({ r2: -3.5, lift: -2 }) },
+    );
+    expect(outcome.status).toBe('pass');
+  });
+});
+
+describe('model-quality: metric names (issue 9, row 3)', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'])('refuses %s at validation, naming the path and the known names', (name) => {
+    const { problems } = registry.resolveConfig('model-quality', { metrics: { [name]: { min: 0.5 } } }, 'p.yaml at /checks/0/with');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^p\\.yaml at /checks/0/with/metrics/${name}: unknown quality metric "${name}"; known: accuracy, auc, .*greaterIsBetter`));
+  });
+
+  it('refuses a config with a prototype-key metric handed to run() directly', async () => {
+    const err = await rejection(modelQuality.run(checkInput({ 'model-quality-statistics': binary({ auc: 0.9 }) }, null), { metrics: { constructor: { min: 0.5 } } } as unknown as ModelQualityConfig, testContext()));
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect(err.message).toMatch(/with\/metrics\/constructor: unknown quality metric "constructor"/);
+  });
+
+  it('a custom metric with greaterIsBetter named like a prototype key must be an own key of the report', async () => {
+    const err = await rejection(run({ metrics: { constructor: { min: 0.5, greaterIsBetter: true } } }, { 'model-quality-statistics': binary({ auc: 0.9 }) }));
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+    expect(err.message).toMatch(/constructor is absent from the model quality statistics/);
+  });
+
+  it('a report metric named __proto__ is data, not a prototype', async () => {
+    const doc = JSON.parse('{"binary_classification_metrics": {"__proto__": {"value": 0.99}, "auc": {"value": 0.9}}}');
+    const outcome = await run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': doc });
+    expect(outcome.status).toBe('pass');
+    const err = await rejection(run({ metrics: { toString: { min: 0.5, greaterIsBetter: true } } }, { 'model-quality-statistics': doc }));
+    expect(err).toBeInstanceOf(IncompleteCheckError);
+  });
+
+  it('accepts known names in any case, and <metric>_best_constant_classifier', () => {
+    const { problems } = registry.resolveConfig('model-quality', { metrics: { AUC: { min: 0.5 }, recall_best_constant_classifier: { max: 1 } } }, 'p');
+    expect(problems).toEqual([]);
   });
 });

@@ -98,3 +98,27 @@ describe('createCheckRegistry', () => {
     expect(notObject.problems).toEqual(['p.yaml at /: must be object']);
   });
 });
+
+describe('createCheckRegistry: a check\'s own validateConfig rules', () => {
+  const withHook = fakeCheck('hooked', {
+    validateConfig: (c) => (c.tags ?? []).filter((t) => t !== 'a' && t !== 'b').map((t, i) => ({ path: `/tags/${i}`, message: `unknown tag "${t}"; known: a, b` })),
+  });
+
+  it('runs after the schema passed, each problem at <where><path>', () => {
+    const registry = createCheckRegistry([withHook]);
+    expect(registry.resolveConfig('hooked', { level: 2, tags: ['a', 'zz'] }, 'p.yaml at /checks/0/with').problems).toEqual(['p.yaml at /checks/0/with/tags/0: unknown tag "zz"; known: a, b']);
+    expect(registry.resolveConfig('hooked', { level: 2, tags: ['a', 'b'] }, 'p').problems).toEqual([]);
+  });
+
+  it('is not called on a config the schema refused (it may rely on the schema\'s shape)', () => {
+    let called = false;
+    const check = fakeCheck('guarded', { validateConfig: () => ((called = true), []) });
+    const { problems } = createCheckRegistry([check]).resolveConfig('guarded', { level: 'high' }, 'p');
+    expect(problems).toHaveLength(1);
+    expect(called).toBe(false);
+  });
+
+  it('defineCheck refuses a validateConfig that is not a function', () => {
+    expect(() => fakeCheck('bad', { validateConfig: 'nope' as unknown as undefined })).toThrow('check bad: validateConfig must be a function');
+  });
+});

@@ -189,7 +189,7 @@ describe('not computable, never ±∞ or NaN', () => {
     const m = (await run(rows)).facets[0]!.metrics;
     // Assess
     expect(reason(m.SD)).toContain('has no observed negatives');
-    expect(reason(m.CDDL)).toBe('stratum group=g1 has no negative labels (n_i^(0) = 0), so its demographic disparity is undefined');
+    expect(reason(m.CDDL)).toBe('no negative labels in the dataset: demographic disparity is undefined');
     expect(value(m.KL)).toBe(0);
     expect(value(m.RD)).toBeCloseTo(0.5 - 1, 12);
   });
@@ -294,6 +294,8 @@ describe('facets and labels', () => {
   });
 });
 
+const hasNotes = (v: BiasValue | undefined): boolean => v !== undefined && v.value !== null && (v.notes?.length ?? 0) > 0;
+
 describe('properties', () => {
   const rowArb = fc.record({ y: fc.integer({ min: 0, max: 1 }), p: fc.integer({ min: 0, max: 1 }), s: fc.constantFrom('s1', 's2', 's3') });
 
@@ -307,6 +309,9 @@ describe('properties', () => {
         // Assess
         if (m.DI!.value !== null) expect(m.DI!.value).toBeCloseTo(1, 12);
         for (const k of ['CI', 'DPL', 'KL', 'JS', 'LP', 'TVD', 'KS', 'CDDL', 'DPPL', 'DCAcc', 'DCR', 'RD', 'SD', 'DAR', 'DRR', 'AD', 'CDDPL', 'TE'] as const) {
+          // Clarify's convention for a stratum with an empty denominator (a term of 0) breaks this
+          // symmetry on purpose; such a value carries a note naming the stratum.
+          if (hasNotes(m[k])) continue;
           if (m[k]!.value !== null) expect(Math.abs(m[k]!.value!)).toBeLessThan(1e-12);
         }
       }),
@@ -323,6 +328,8 @@ describe('properties', () => {
         // Assess
         for (const k of ['CI', 'DPL', 'DPPL', 'DCAcc', 'DCR', 'RD', 'SD', 'DAR', 'DRR', 'AD', 'TE', 'CDDL', 'CDDPL'] as const) {
           expect(fa[k]!.value === null).toBe(fd[k]!.value === null);
+          // Clarify's zero term for an empty stratum denominator is not antisymmetric in a and d.
+          if (hasNotes(fd[k]) || hasNotes(fa[k])) continue;
           if (fd[k]!.value !== null) expect(fa[k]!.value! + fd[k]!.value!).toBeCloseTo(0, 12);
           const [i, j] = [(fd[k] as { interval?: [number, number] }).interval, (fa[k] as { interval?: [number, number] }).interval];
           if (i && j) {

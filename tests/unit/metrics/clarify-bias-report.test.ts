@@ -48,8 +48,8 @@ describe('readClarifyBiasReport', () => {
     // Act
     const m = readClarifyBiasReport(REPORT).entries[0]!.metrics;
     // Assess
-    expect(m.RD).toEqual({ value: null, reason: 'Clarify reported Infinity (a zero denominator)' });
-    expect(m.SD).toEqual({ value: null, reason: 'Clarify reported -Infinity (a zero denominator)' });
+    expect(m.RD).toEqual({ value: null, reason: 'Clarify reported Infinity (a zero denominator)', raw: Infinity });
+    expect(m.SD).toEqual({ value: null, reason: 'Clarify reported -Infinity (a zero denominator)', raw: -Infinity });
     expect(m.TE).toEqual({ value: null, reason: 'Clarify reported no value: Division by zero' });
   });
 
@@ -59,7 +59,7 @@ describe('readClarifyBiasReport', () => {
     // Act
     const m = readClarifyBiasReport(parseTolerantJson(text)).entries[0]!.metrics;
     // Assess
-    expect(m.DI).toEqual({ value: null, reason: 'Clarify reported Infinity (a zero denominator)' });
+    expect(m.DI).toEqual({ value: null, reason: 'Clarify reported Infinity (a zero denominator)', raw: Infinity });
   });
 
   it('reads a numeric threshold "(t, max]" as value > t, sliced column>t', () => {
@@ -128,5 +128,13 @@ describe('mergeClarifyBiasReports', () => {
     expect(merged.entries).toHaveLength(1);
     expect(merged.entries[0]!.metrics).toEqual({ CI: { value: 0.2 }, DI: { value: 0.9 } });
     expect(merged.entries[0]!.sections).toEqual(['pre_training_bias_metrics', 'post_training_bias_metrics']);
+  });
+});
+
+describe('readClarifyBiasReport: prototype keys', () => {
+  it('a metric named constructor or __proto__ is ignored, never taken for an alias', () => {
+    const doc = JSON.parse('{"post_training_bias_metrics": {"facets": {"sex": [{"value_or_threshold": "F", "metrics": [{"name": "constructor", "value": 1}, {"name": "__proto__", "value": 2}, {"name": "DI", "value": 0.9}]}]}}}');
+    const m = readClarifyBiasReport(doc).entries[0]!.metrics;
+    expect(Object.keys(m)).toEqual(['DI']);
   });
 });

@@ -72,10 +72,23 @@ describe('parseQualityStatistics', () => {
     expect(report.metrics['precision']).toEqual({ value: 0.8, standardDeviation: null });
   });
 
-  it('keeps no malformed confusion matrix (it does not gate on it)', () => {
-    const report = parseQualityStatistics({ binary_classification_metrics: { confusion_matrix: { '0': { '0': 'many' } }, auc: { value: 0.9 } } });
-    expect(report.confusionMatrix).toBeUndefined();
-    expect(report.metrics['auc']!.value).toBe(0.9);
+  it.each([['many'], [-3], [2.5], ['Infinity']])('refuses a confusion matrix count of %p: invalid evidence naming the cell', (count) => {
+    expect(() => parseQualityStatistics({ binary_classification_metrics: { confusion_matrix: { '0': { '1': count } }, auc: { value: 0.9 } } })).toThrow(
+      /model quality statistics at \/binary_classification_metrics\/confusion_matrix\/0\/1: count is .* \(expected a count: non-negative integers\)/,
+    );
+  });
+
+  it('refuses a negative standard deviation, naming the path', () => {
+    expect(() => parseQualityStatistics({ binary_classification_metrics: { auc: { value: 0.9, standard_deviation: -0.01 } } })).toThrow(
+      /at \/binary_classification_metrics\/auc\/standard_deviation: standard_deviation is -0\.01 \(expected a standard deviation in \[0, ∞\), or "NaN"\)/,
+    );
+  });
+
+  it('keeps metric names as data: __proto__ and constructor are own keys of a null-prototype map', () => {
+    const report = parseQualityStatistics(JSON.parse('{"regression_metrics": {"__proto__": {"value": 1}, "mae": {"value": 2}}}'));
+    expect(Object.getPrototypeOf(report.metrics)).toBeNull();
+    expect(Object.hasOwn(report.metrics, '__proto__')).toBe(true);
+    expect(Object.hasOwn(report.metrics, 'constructor')).toBe(false);
   });
 
   it.each([
