@@ -48,10 +48,12 @@ export const formatSchemaErrors = (errors: ErrorObject[] | null | undefined, whe
   if (!errors || errors.length === 0) return [];
   const precise = errors.filter((e) => !['anyOf', 'oneOf', 'if'].includes(e.keyword));
   const chosen = precise.length > 0 ? precise : errors;
+  // A `where` that already ends in a JSON path (`p.yaml at /checks/0/with`) is extended, not
+  // followed by a second "at": `p.yaml at /checks/0/with/metrics/auc`.
+  const nested = / at (\/[^ ]*)$/.exec(where);
   const lines = chosen.map((e) => {
-    const base = e.instancePath === '' ? '/' : e.instancePath;
-    const path = e.keyword === 'additionalProperties' || e.keyword === 'required' ? base : base;
-    return `${where} at ${path}: ${describe(e)}`;
+    if (nested) return `${where}${e.instancePath}: ${describe(e)}`;
+    return `${where} at ${e.instancePath === '' ? '/' : e.instancePath}: ${describe(e)}`;
   });
   return [...new Set(lines)];
 };

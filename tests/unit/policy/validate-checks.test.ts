@@ -51,8 +51,8 @@ describe('validatePolicyChecks', () => {
     p.doc.checks = [{ use: 'model-quality', with: { metric: {} } }, { use: 'bias', with: { minGroupSize: 0 } }];
     // Act / Assess
     expect(validatePolicyChecks(p, registry())).toEqual([
-      'policies/p.yaml at /checks/0/with at /: unknown key "metric"',
-      'policies/p.yaml at /checks/1/with at /minGroupSize: must be >= 1',
+      'policies/p.yaml at /checks/0/with: unknown key "metric"',
+      'policies/p.yaml at /checks/1/with/minGroupSize: must be >= 1',
     ]);
   });
 });
