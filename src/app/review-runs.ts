@@ -4,6 +4,7 @@
 import { NotFoundError, RefusedError } from '../core/errors.js';
 import type { RunQuery } from '../core/ports.js';
 import { approvalDescription } from '../core/outgoing-events.js';
+import { samePrincipal } from '../core/principal.js';
 import type { AuditEntry, Override, RunRecord } from '../core/run.js';
 import { evaluateSubject, type EvaluateOutcome } from './evaluate-subject.js';
 import type { AppServices } from './services.js';
@@ -41,12 +42,12 @@ export const rerun = async (
   return outcome;
 };
 
-const sameIdentity = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-
 /**
  * A human decision on top of a run. Refused (RefusedError) unless `by` is an approver of the
  * policy that governs the run — the policy as it stands now, so that removing an approver takes
- * effect at once — and `by` did not register the model.
+ * effect at once — and `by` did not register the model. Both tests compare principals, not strings
+ * ({@link samePrincipal}): an assumed-role session is its role, so a registrant cannot approve its
+ * own model by naming the role, and an approver listed as a role acts through any session of it.
  */
 export const overrideRun = async (
   services: AppServices,
@@ -63,10 +64,10 @@ export const overrideRun = async (
   const policy = (await services.policies.load()).find((p) => p.doc.metadata.name === run.policy!.name);
   if (!policy) return refuse(`policy "${run.policy.name}" is no longer configured`);
   const approvers = policy.doc.decision?.approvers ?? [];
-  if (!approvers.some((a) => sameIdentity(a, req.by))) {
+  if (!approvers.some((a) => samePrincipal(a, req.by))) {
     return refuse(`${req.by} is not an approver of policy "${policy.doc.metadata.name}" (approvers: ${approvers.join(', ') || 'none'})`);
   }
-  if (run.registeredBy.some((r) => sameIdentity(r, req.by))) {
+  if (run.registeredBy.some((r) => samePrincipal(r, req.by))) {
     return refuse(`${req.by} registered this model and may not approve or reject it`);
   }
 

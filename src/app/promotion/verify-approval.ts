@@ -18,6 +18,7 @@
  */
 import { NotFoundError } from '../../core/errors.js';
 import type { ModelPackage, UserContext } from '../../core/model-package.js';
+import { samePrincipal } from '../../core/principal.js';
 import { artifactsDigest, attestationMessage, verifyDecision } from '../../core/promotion/attestation.js';
 import type { PromotionApproval } from '../../core/promotion/record.js';
 import type { SignedDecision, Signer } from '../../core/promotion/types.js';
@@ -38,7 +39,8 @@ export interface Verification {
 /** Which run a promotion is about: a run id (the CLI) or a subject ARN (an Approved event). */
 export type PromotionSubject = { runId: string; subjectArn?: undefined } | { subjectArn: string; runId?: undefined };
 
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+/** Separation of duties compares principals: an assumed-role session is its role (src/core/principal.ts). */
+const same = samePrincipal;
 
 /** The run's signed decision (written by the evaluation when a signer is configured). */
 export const signedDecisionOf = (run: RunRecord): SignedDecision | undefined => run.attestation;
