@@ -29,7 +29,7 @@ Usage:
   modelgate checks list
   modelgate start            the local stack (what \`npm start\` runs)
 
-Exit codes: 0 approve/ok, 1 reject (promote: a stage failed), 2 needs_review, 64 bad usage or input, 75 temporary upstream failure (try again), 77 refused.
+Exit codes: 0 approve/ok, 1 reject (promote: a stage failed), 2 needs_review, 64 bad usage or input, 69 not built yet, 70 internal error (a bug), 75 temporary upstream failure (try again), 77 refused.
 Environment: MODELGATE_HOME (state directory, default ./.modelgate), MODELGATE_LOG_LEVEL.
 `;
 
