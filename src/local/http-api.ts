@@ -193,6 +193,15 @@ const eventsOf = (body: unknown): unknown[] => {
   return entries.map(eventOfEntry);
 };
 
+/** The request target as a URL; one that is none (`//`, `//host:99999/x`) is the client's error. */
+const requestUrl = (target: string): URL => {
+  try {
+    return new URL(target, 'http://127.0.0.1');
+  } catch {
+    throw new HttpError(400, `the request target "${target.slice(0, 200)}" is not a valid path (expected e.g. /runs/<runId>)`);
+  }
+};
+
 /** The run id of `/runs/<runId>`, percent-decoded; a malformed escape is the client's error. */
 const runIdOf = (segment: string): string => {
   try {
@@ -205,7 +214,7 @@ const runIdOf = (segment: string): string => {
 const DECISIONS = new Set(['approve', 'reject', 'needs_review']);
 
 const route = async (services: AppServices, outbox: ConsoleOutbox, req: IncomingMessage): Promise<[number, unknown]> => {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const url = requestUrl(req.url ?? '/');
   const method = req.method ?? 'GET';
   const only = (allowed: string) => {
     if (method !== allowed) throw new HttpError(405, `${method} not allowed on ${url.pathname} (use ${allowed})`);

@@ -44,6 +44,17 @@ const rawPost = (url: string, body: Buffer, opts: { chunked: boolean }): Promise
     });
   });
 
+/** A GET with a request target exactly as given (fetch would normalise it). */
+const rawGet = (url: string, target: string): Promise<{ status: number; text: string }> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname, () => socket.write(`GET ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nconnection: close\r\n\r\n`));
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? -1), text }));
+  });
+
 describe('the local API under hostile requests', () => {
   let stack: Stack;
 
@@ -73,6 +84,12 @@ describe('the local API under hostile requests', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toContain(where);
     expect(res.body.error).toContain(expected);
+  });
+
+  it.each(['//', '//x:99999/runs', '//[/runs'])('GET %s (a request target that is no URL) is 400, not 500', async (target) => {
+    const res = await rawGet(stack.url, target);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('request target');
   });
 
   it.each(['/runs/%ZZ', '/runs/%E0%A4%A', '/runs/%'])('GET %s is 400, not 500', async (path) => {
