@@ -3,16 +3,25 @@
  */
 import { NotFoundError, RefusedError } from '../core/errors.js';
 import type { RunQuery } from '../core/ports.js';
-import { approvalDescription } from '../core/outgoing-events.js';
+import { approvalDescription, truncateText } from '../core/outgoing-events.js';
 import { samePrincipal } from '../core/principal.js';
+import { isRunId } from '../core/run-id.js';
 import type { AuditEntry, Override, RunRecord } from '../core/run.js';
 import { evaluateSubject, type EvaluateOutcome } from './evaluate-subject.js';
 import type { AppServices } from './services.js';
 
+/** How much of an id that is no run id an error message repeats. */
+const SHOWN_ID_CHARS = 64;
+
 export const listRuns = (services: AppServices, query: RunQuery): Promise<RunRecord[]> => services.ledger.listRuns(query);
 
-/** A run with its audit trail. Throws NotFoundError for an unknown id. */
+/**
+ * A run with its audit trail. Throws NotFoundError for an unknown id — at once, without asking the
+ * ledger, for a string that is not a run id at all (the ledger refuses keys over 2 KB with an error
+ * that is no answer to "which run?"); the id in the message is cut to {@link SHOWN_ID_CHARS}.
+ */
 export const showRun = async (services: AppServices, runId: string): Promise<{ run: RunRecord; audit: AuditEntry[] }> => {
+  if (!isRunId(runId)) throw new NotFoundError('run', truncateText(runId, SHOWN_ID_CHARS));
   const run = await services.ledger.getRun(runId);
   if (!run) throw new NotFoundError('run', runId);
   return { run, audit: await services.ledger.auditTrail(runId) };

@@ -43,6 +43,16 @@ describe('override under hostile input', () => {
     expect(r.stderr).toContain('registered this model and may not approve or reject it');
   });
 
+  it.each([
+    ['runs show', ['runs', 'show'], []],
+    ['promote', ['promote'], []],
+    ['rerun', ['rerun'], ['--reason', 'x']],
+  ])('%s: a 5000-character run id is not found (64), not an unexpected error', (_name, before, after) => {
+    const r = runCli([...before, 'run-'.padEnd(5000, 'x'), ...after], home, { env });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/run not found: run-x+…/);
+  });
+
   it('refuses a session of an approver role in another account (77)', () => {
     const r = runCli(['override', runId, '--decision', 'approve', '--reason', 'x', '--as', APPROVER_SESSION.replace('111111111111', '999999999999')], home, { env });
     expect(r.code).toBe(77);

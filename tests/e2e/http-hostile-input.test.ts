@@ -92,6 +92,14 @@ describe('the local API under hostile requests', () => {
     expect(res.text).toContain('request target');
   });
 
+  it('GET /runs/<5000 characters> is 404 with the id cut short, without asking the ledger', async () => {
+    const res = await fetch(`${stack.url}/runs/${'a'.repeat(5000)}`);
+    expect(res.status).toBe(404);
+    const { error } = (await res.json()) as { error: string };
+    expect(error).toMatch(/^run not found: a+…$/);
+    expect(error.length).toBeLessThan(100);
+  });
+
   it.each(['/runs/%ZZ', '/runs/%E0%A4%A', '/runs/%'])('GET %s is 400, not 500', async (path) => {
     const res = await fetch(`${stack.url}${path}`);
     expect(res.status).toBe(400);
