@@ -1,33 +1,33 @@
 /**
- * What a failed invocation means for Lambda's retries. EventBridge invokes asynchronously: a
- * rejected invocation is retried by Lambda (`maximumRetryAttempts`) and then sent to the
- * function's dead-letter queue; a resolved one is done. So:
+ * What a failed invocation means for Lambda's retries, by the one error-to-outcome table
+ * (src/core/outcomes.ts, the `lambda` column). EventBridge invokes asynchronously: a rejected
+ * invocation is retried by Lambda (`maximumRetryAttempts`) and then sent to the function's
+ * dead-letter queue; a resolved one is done. So:
  *
- * - **terminal** (bad input: {@link InvalidInputError}, {@link PolicyError}, a model package that no
- *   longer exists): retrying cannot help. Logged with the reason, counted (`TerminalErrors`), and
- *   the invocation resolves so that Lambda does not retry it.
- * - **not built** ({@link NotBuiltError}): logged loudly, counted, resolved.
- * - **everything else** (an `AwsCallError`, throttling, 5xx, a lost connection, a deployment
- *   misconfiguration): rethrown, so Lambda retries and finally dead-letters the event, where the
- *   on-call can redrive it once the cause is fixed.
+ * - **terminal** (bad input: `InvalidInputError`, {@link PolicyError}, an
+ *   `EvidenceError` not caused by a transient fault, a model package that no longer exists,
+ *   a refusal): retrying cannot help. Logged with the reason, counted (`TerminalErrors`), and the
+ *   invocation resolves so that Lambda does not retry it.
+ * - **not built** (`NotBuiltError`): logged loudly, counted, resolved.
+ * - **retry** (a transient fault: throttling, 5xx, a lost connection; and what is neither input nor
+ *   transient: missing credentials, a deployment misconfiguration, a bug): rethrown, so Lambda
+ *   retries and finally dead-letters the event, where the on-call can redrive it once the cause is
+ *   fixed. Resolving those would drop a registration silently.
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { EvaluationInProgressError } from './claim-in-progress.js';
-import { InvalidInputError, NotBuiltError, NotFoundError, PolicyError } from '../../src/core/errors.js';
+import { PolicyError } from '../../src/core/errors.js';
+import { classifyFailure as outcomeOf, type LambdaDisposition } from '../../src/core/outcomes.js';
 
-export type FailureClass = 'terminal' | 'not_built' | 'retry';
+export type FailureClass = LambdaDisposition;
 
 /** The metric counted for every invocation that resolved without acting because of its input. */
 export const TERMINAL_ERRORS_METRIC = 'TerminalErrors';
 
-/** Which way an error thrown by an invocation goes. */
-export const classifyFailure = (error: unknown): FailureClass => {
-  if (error instanceof NotBuiltError) return 'not_built';
-  if (error instanceof InvalidInputError || error instanceof PolicyError || error instanceof NotFoundError) return 'terminal';
-  return 'retry';
-};
+/** Which way an error thrown by an invocation goes: the `lambda` column of the shared table. */
+export const classifyFailure = (error: unknown): FailureClass => outcomeOf(error).lambda;
 
 /** What the invocation returns when it stopped on bad input (Lambda discards it; tests and destinations read it). */
 export interface RefusedResponse {

@@ -3,15 +3,25 @@
  */
 import { NotFoundError, RefusedError } from '../core/errors.js';
 import type { RunQuery } from '../core/ports.js';
-import { approvalDescription } from '../core/outgoing-events.js';
+import { approvalDescription, truncateText } from '../core/outgoing-events.js';
+import { samePrincipal } from '../core/principal.js';
+import { isRunId } from '../core/run-id.js';
 import type { AuditEntry, Override, RunRecord } from '../core/run.js';
 import { evaluateSubject, type EvaluateOutcome } from './evaluate-subject.js';
 import type { AppServices } from './services.js';
 
+/** How much of an id that is no run id an error message repeats. */
+const SHOWN_ID_CHARS = 64;
+
 export const listRuns = (services: AppServices, query: RunQuery): Promise<RunRecord[]> => services.ledger.listRuns(query);
 
-/** A run with its audit trail. Throws NotFoundError for an unknown id. */
+/**
+ * A run with its audit trail. Throws NotFoundError for an unknown id — at once, without asking the
+ * ledger, for a string that is not a run id at all (the ledger refuses keys over 2 KB with an error
+ * that is no answer to "which run?"); the id in the message is cut to {@link SHOWN_ID_CHARS}.
+ */
 export const showRun = async (services: AppServices, runId: string): Promise<{ run: RunRecord; audit: AuditEntry[] }> => {
+  if (!isRunId(runId)) throw new NotFoundError('run', truncateText(runId, SHOWN_ID_CHARS));
   const run = await services.ledger.getRun(runId);
   if (!run) throw new NotFoundError('run', runId);
   return { run, audit: await services.ledger.auditTrail(runId) };
@@ -41,12 +51,12 @@ export const rerun = async (
   return outcome;
 };
 
-const sameIdentity = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-
 /**
  * A human decision on top of a run. Refused (RefusedError) unless `by` is an approver of the
  * policy that governs the run — the policy as it stands now, so that removing an approver takes
- * effect at once — and `by` did not register the model.
+ * effect at once — and `by` did not register the model. Both tests compare principals, not strings
+ * ({@link samePrincipal}): an assumed-role session is its role, so a registrant cannot approve its
+ * own model by naming the role, and an approver listed as a role acts through any session of it.
  */
 export const overrideRun = async (
   services: AppServices,
@@ -63,10 +73,10 @@ export const overrideRun = async (
   const policy = (await services.policies.load()).find((p) => p.doc.metadata.name === run.policy!.name);
   if (!policy) return refuse(`policy "${run.policy.name}" is no longer configured`);
   const approvers = policy.doc.decision?.approvers ?? [];
-  if (!approvers.some((a) => sameIdentity(a, req.by))) {
+  if (!approvers.some((a) => samePrincipal(a, req.by))) {
     return refuse(`${req.by} is not an approver of policy "${policy.doc.metadata.name}" (approvers: ${approvers.join(', ') || 'none'})`);
   }
-  if (run.registeredBy.some((r) => sameIdentity(r, req.by))) {
+  if (run.registeredBy.some((r) => samePrincipal(r, req.by))) {
     return refuse(`${req.by} registered this model and may not approve or reject it`);
   }
 

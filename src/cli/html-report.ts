@@ -1,13 +1,17 @@
 /**
  * `evaluate --report <file.html>`: one self-contained page a reviewer can open or attach to a
- * ticket. Everything from the run is escaped; no scripts, no external resources.
+ * ticket. Everything from the run is escaped; no scripts, no external resources. Control
+ * characters and bidi overrides become visible escapes first (src/core/safe-text.ts): a browser
+ * ignores most of them, but U+202E reorders what the reviewer reads, and the page is also read as
+ * text (in a terminal, in a mail preview).
  */
 import type { CheckResult } from '../core/check.js';
 import { effectiveDecision, type RunRecord } from '../core/run.js';
+import { safeLine } from '../core/safe-text.js';
 import { fmt } from '../core/thresholds.js';
 
 const esc = (s: unknown): string =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  safeLine(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const num = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : esc(fmt(v)));
 

@@ -1,9 +1,15 @@
 /**
  * Text rendering of runs for people. JSON output never goes through here.
+ *
+ * Runs carry text from users, events and files (override reasons, identities, findings, URIs), so
+ * every line passes through {@link safeLine} on its way out: each entry of a `lines` array is one
+ * line by construction, so a line break, an escape sequence or a bidi override inside one is data
+ * and is shown escaped (`\x1b`), never obeyed by the terminal.
  */
 import type { CheckResult, MetricResult } from '../core/check.js';
 import { fmt, type Threshold } from '../core/thresholds.js';
 import { effectiveDecision, type AuditEntry, type RunRecord } from '../core/run.js';
+import { safeLine } from '../core/safe-text.js';
 
 const WORD = { approve: 'APPROVE', reject: 'REJECT', needs_review: 'NEEDS REVIEW' } as const;
 const STATUS = { pass: 'pass', fail: 'FAIL', warn: 'warn', not_applicable: 'n/a', error: 'ERROR' } as const;
@@ -35,8 +41,10 @@ const checkBlock = (c: CheckResult): string[] => [
   ...c.findings.filter((f) => f.severity !== 'info' || c.status !== 'pass').map((f) => `      ${f.severity === 'error' ? '!' : '-'} ${f.message}`),
 ];
 
-/** The run as `evaluate` prints it. */
-export const renderRun = (run: RunRecord): string => {
+/** Lines to text: each one neutralised, so data cannot break a line or steer the terminal. */
+const textOf = (lines: string[]): string => `${lines.map(safeLine).join('\n')}\n`;
+
+const runLines = (run: RunRecord): string[] => {
   const decision = effectiveDecision(run);
   const lines = [
     `${run.subject.group}/${run.subject.version}  ${WORD[decision]}${run.override ? ` (override of ${WORD[run.decision]} by ${run.override.by})` : ''}`,
@@ -48,12 +56,15 @@ export const renderRun = (run: RunRecord): string => {
   if (run.override) lines.push(`  override  ${run.override.decision} by ${run.override.by} at ${run.override.at}: ${run.override.reason}`);
   lines.push('Reasons:', ...(run.reasons.length > 0 ? run.reasons.map((r) => `  - ${r}`) : ['  - every blocking check passed']));
   if (run.checks.length > 0) lines.push('Checks:', ...run.checks.flatMap(checkBlock));
-  return `${lines.join('\n')}\n`;
+  return lines;
 };
+
+/** The run as `evaluate` prints it. */
+export const renderRun = (run: RunRecord): string => textOf(runLines(run));
 
 /** `runs show`: the run plus its evidence, waivers, trigger and audit trail. */
 export const renderRunDetail = (run: RunRecord, audit: AuditEntry[]): string => {
-  const lines = [renderRun(run).trimEnd()];
+  const lines = runLines(run);
   lines.push('Evidence:', ...(run.evidence.length > 0 ? run.evidence.map((e) => `  ${e.name.padEnd(28)} ${e.uri}${e.digest ? `  ${e.digest.slice(0, 19)}…` : ''}  (${e.source})`) : ['  (none)']));
   if (run.waivers.applied.length > 0 || run.waivers.expired.length > 0) {
     lines.push('Waivers:');
@@ -63,7 +74,7 @@ export const renderRunDetail = (run: RunRecord, audit: AuditEntry[]): string => 
   lines.push(`Trigger: ${run.trigger.source}${run.trigger.eventId ? ` event ${run.trigger.eventId}` : ''}${run.trigger.rerunOf ? ` rerun of ${run.trigger.rerunOf}` : ''}${run.trigger.reason ? `: ${run.trigger.reason}` : ''}`);
   lines.push(`Started ${run.startedAt}, finished ${run.finishedAt}, ${run.serviceVersion}`);
   lines.push('Audit trail:', ...audit.map((a) => `  ${a.at}  ${a.action.padEnd(18)} ${a.actor}${a.detail ? `  ${JSON.stringify(a.detail)}` : ''}`));
-  return `${lines.join('\n')}\n`;
+  return textOf(lines);
 };
 
 /** `runs list`: one line per run. */
@@ -73,5 +84,5 @@ export const renderRunList = (runs: RunRecord[]): string => {
     const d = effectiveDecision(r);
     return `${r.runId}  ${r.startedAt}  ${`${r.subject.group}/${r.subject.version}`.padEnd(32)} ${(WORD[d] + (r.override ? '*' : '')).padEnd(13)} ${r.policy ? `${r.policy.name} v${r.policy.version}` : '(no policy)'}`;
   });
-  return `${rows.join('\n')}\n${runs.some((r) => r.override) ? '* overridden by a person\n' : ''}`;
+  return `${textOf(rows)}${runs.some((r) => r.override) ? '* overridden by a person\n' : ''}`;
 };

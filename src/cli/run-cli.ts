@@ -2,7 +2,8 @@
  * The `modelgate` command: dispatch and the one place where errors become messages and exit codes.
  */
 import { SERVICE_VERSION } from '../compose.js';
-import { EvidenceError, InvalidInputError, isTransientFailure, NotBuiltError, NotFoundError, PolicyError, RefusedError } from '../core/errors.js';
+import { classifyFailure } from '../core/outcomes.js';
+import { safeJsonText } from '../core/safe-text.js';
 import { doctorCommand } from './commands/doctor.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { checksCommand, policyCommand } from './commands/policy-and-checks.js';
@@ -28,7 +29,7 @@ Usage:
   modelgate checks list
   modelgate start            the local stack (what \`npm start\` runs)
 
-Exit codes: 0 approve/ok, 1 reject (promote: a stage failed), 2 needs_review, 64 bad usage or input, 75 temporary upstream failure (try again), 77 refused.
+Exit codes: 0 approve/ok, 1 reject (promote: a stage failed), 2 needs_review, 64 bad usage or input, 69 not built yet, 70 internal error (a bug), 75 temporary upstream failure (try again), 77 refused.
 Environment: MODELGATE_HOME (state directory, default ./.modelgate), MODELGATE_LOG_LEVEL.
 `;
 
@@ -46,8 +47,17 @@ const COMMANDS: Record<string, Command> = {
   doctor: doctorCommand,
 };
 
+/**
+ * What the CLI writes, neutralised on the way out: a control character or bidi override that
+ * reached the output through any path (an error message quoting an argument, a field a renderer
+ * missed) is shown escaped instead of steering the terminal. JSON keeps its meaning (see
+ * {@link safeJsonText}).
+ */
+const neutralised = (io: CliIO): CliIO => ({ ...io, stdout: (t) => io.stdout(safeJsonText(t)), stderr: (t) => io.stderr(safeJsonText(t)) });
+
 /** Runs the CLI; returns the exit code. Never throws. */
-export const runCli = async (argv: string[], io: CliIO): Promise<number> => {
+export const runCli = async (argv: string[], rawIO: CliIO): Promise<number> => {
+  const io = neutralised(rawIO);
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout(HELP);
@@ -66,47 +76,31 @@ export const runCli = async (argv: string[], io: CliIO): Promise<number> => {
   }
 };
 
-/** The SDK found no credentials (possibly wrapped by an adapter as the cause). */
-const lacksCredentials = (err: unknown): boolean => {
-  for (let e = err as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (e.name === 'CredentialsProviderError') return true;
-  }
-  return false;
-};
-
+/**
+ * The one place where a failure becomes a message and an exit code, by the shared table
+ * (src/core/outcomes.ts). Only `unexpected` says "unexpected error" and exits 70.
+ */
 const reportError = (err: unknown, io: CliIO): number => {
   const say = (text: string) => io.stderr(`modelgate: ${text}\n`);
-  if (err instanceof UsageError) {
-    say(err.message);
-    if (err.usage) io.stderr(`usage: ${err.usage}\n`);
-    return EXIT.usage;
+  const outcome = classifyFailure(err);
+  const message = err instanceof Error ? err.message : String(err);
+  switch (outcome.kind) {
+    case 'usage':
+      say(message);
+      if (err instanceof UsageError && err.usage) io.stderr(`usage: ${err.usage}\n`);
+      break;
+    case 'no_credentials':
+      say('no AWS credentials: MODELGATE_LEDGER_TABLE is set, so modelgate talks to AWS as the caller. Configure credentials (AWS_PROFILE, aws sso login, ...) or unset MODELGATE_LEDGER_TABLE to use the embedded stack');
+      break;
+    case 'transient':
+      say(`${message} — a temporary failure upstream; nothing was recorded, try again`);
+      break;
+    case 'unexpected':
+      say(`unexpected error: ${message}`);
+      if (io.env['MODELGATE_DEBUG']) io.stderr(`${(err as Error | undefined)?.stack ?? ''}\n`);
+      break;
+    default:
+      say(message);
   }
-  if (err instanceof InvalidInputError || err instanceof PolicyError || err instanceof EvidenceError) {
-    say(err.message);
-    return EXIT.usage;
-  }
-  if (err instanceof NotFoundError) {
-    say(err.message);
-    return EXIT.usage;
-  }
-  if (err instanceof RefusedError) {
-    say(err.message);
-    return EXIT.refused;
-  }
-  if (err instanceof NotBuiltError) {
-    say(err.message);
-    return EXIT.notBuilt;
-  }
-  if (lacksCredentials(err)) {
-    say('no AWS credentials: MODELGATE_LEDGER_TABLE is set, so modelgate talks to AWS as the caller. Configure credentials (AWS_PROFILE, aws sso login, ...) or unset MODELGATE_LEDGER_TABLE to use the embedded stack');
-    return EXIT.usage;
-  }
-  if (isTransientFailure(err)) {
-    say(`${(err as Error).message} — a temporary failure upstream; nothing was recorded, try again`);
-    return EXIT.tempFail;
-  }
-  const e = err as Error;
-  say(`unexpected error: ${e?.message ?? String(err)}`);
-  if (io.env['MODELGATE_DEBUG']) io.stderr(`${e?.stack ?? ''}\n`);
-  return EXIT.internal;
+  return outcome.exitCode;
 };

@@ -7,6 +7,7 @@
 import type { CheckResult, CheckStatus } from './check.js';
 import { InvalidInputError } from './errors.js';
 import { effectiveDecision, type RunRecord } from './run.js';
+import { safeText } from './safe-text.js';
 
 /** The `source` of every event modelgate publishes. */
 export const MODELGATE_EVENT_SOURCE = 'modelgate';
@@ -58,8 +59,12 @@ export const truncateText = (text: string, max: number, marker = '…'): string 
   return `${text.slice(0, end)}${marker}`;
 };
 
-/** One line: the registry refuses line breaks in ApprovalDescription (its pattern is `.*`). */
-const oneLine = (s: string): string => s.replace(/[\s\u0085\u2028\u2029]+/g, ' ').trim();
+/**
+ * One line: the registry refuses line breaks in ApprovalDescription (its pattern is `.*`); the
+ * console and the CLI show it to people, so other controls and bidi overrides become visible
+ * escapes (src/core/safe-text.ts).
+ */
+const oneLine = (s: string): string => safeText(s.replace(/[\s\u0085\u2028\u2029]+/g, ' ').trim());
 
 const STATUS_RANK: Record<CheckStatus, number> = { fail: 0, error: 1, warn: 2, pass: 3, not_applicable: 4 };
 

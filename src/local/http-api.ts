@@ -14,11 +14,19 @@ import type { AddressInfo } from 'node:net';
 import { handleRegistryEvent } from '../app/handle-registry-event.js';
 import { listRuns, showRun } from '../app/review-runs.js';
 import type { AppServices } from '../app/services.js';
-import { InvalidInputError, isTransientFailure, NotBuiltError, NotFoundError } from '../core/errors.js';
+import { classifyFailure } from '../core/outcomes.js';
 import type { Decision } from '../core/run.js';
 import type { ConsoleOutbox } from '../adapters/local/console-outbox.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest request body the API reads (docs/cli.md): larger ones get 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * How much of an over-limit body is read and discarded so that a client that sends everything
+ * before it reads still gets its 413. Past this the connection is closed (the client sees a reset).
+ */
+export const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
+/** Events per request: PutEvents' own limit. */
+export const MAX_EVENTS = 10;
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -27,21 +35,92 @@ class HttpError extends Error {
   }
 }
 
-const send = (res: ServerResponse, status: number, body: unknown) => {
+const tooLarge = (what: string) =>
+  new HttpError(413, `request body ${what} the limit of ${MAX_BODY_BYTES} bytes (send at most ${MAX_EVENTS} events of a usual size per request)`);
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+/**
+ * Reads and discards the rest of a request body the API will not use, up to
+ * {@link MAX_DISCARD_BYTES}; then closes the connection.
+ */
+const discardRest = (req: IncomingMessage): Promise<void> =>
+  new Promise((resolve) => {
+    if (req.readableEnded || req.destroyed) return resolve();
+    let seen = 0;
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > MAX_DISCARD_BYTES) {
+        req.socket.destroy();
+        resolve();
+      }
+    });
+    req.once('end', () => resolve());
+    req.once('close', () => resolve());
+    req.resume();
+  });
+
+/**
+ * Sends the answer. When the client is still sending (a body over the limit), the answer goes out
+ * at once, for a client that reads while it sends, but the response ends only once the body has
+ * been read to its end: closing earlier resets the connection under a client that sends
+ * everything first, which then never sees its 413.
+ */
+const send = (req: IncomingMessage, res: ServerResponse, status: number, body: unknown) => {
   const text = JSON.stringify(body, null, 2);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
+  res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(text) });
+  if (req.readableEnded) return void res.end(text);
+  res.write(text);
+  void discardRest(req).then(() => res.end());
 };
 
-const readBody = async (req: IncomingMessage): Promise<unknown> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
+/** The request body, at most {@link MAX_BODY_BYTES}: checked against content-length first, then while it streams. */
+const readBody = (req: IncomingMessage): Promise<Buffer> => {
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge(`of ${declared} bytes (content-length) is over`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      stop();
+      req.pause();
+      reject(tooLarge('streamed past'));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      stop();
+      reject(new HttpError(400, `the request body could not be read: ${err.message}`));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The one place an HTTP body becomes a value: UTF-8 (strictly), not empty, JSON. Every problem is
+ * a 400 that says where. (JSON.parse for now; the strict reader that rejects duplicate keys takes
+ * its place.)
+ */
+export const parseJsonBody = (bytes: Uint8Array): unknown => {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new HttpError(400, '(body): is not valid UTF-8 (expected JSON text)');
   }
-  const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new HttpError(400, 'empty body: expected an EventBridge event (JSON)');
   try {
     return JSON.parse(text);
@@ -50,29 +129,92 @@ const readBody = async (req: IncomingMessage): Promise<unknown> => {
   }
 };
 
-/** Events from a body: one event, an array, or PutEvents `{ Entries: [{ Source, DetailType, Detail }] }`. */
-const eventsOf = (body: unknown): unknown[] => {
-  if (Array.isArray(body)) return body;
-  if (typeof body === 'object' && body !== null && Array.isArray((body as { Entries?: unknown }).Entries)) {
-    return (body as { Entries: Array<Record<string, unknown>> }).Entries.map((e, i) => {
-      let detail: unknown = e['Detail'];
-      if (typeof detail === 'string') {
-        try {
-          detail = JSON.parse(detail);
-        } catch {
-          throw new HttpError(400, `Entries[${i}].Detail is not valid JSON`);
-        }
-      }
-      return { version: '0', id: `local-${Date.now()}-${i}`, 'detail-type': e['DetailType'], source: e['Source'], account: '000000000000', time: new Date().toISOString(), region: 'local', resources: e['Resources'] ?? [], detail };
-    });
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** How a value shows in an error message: its kind, never its content. */
+const kindOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? `an array of ${v.length}` : typeof v === 'object' ? 'an object' : typeof v === 'string' ? 'a string' : `a ${typeof v}`;
+
+const badShape = (where: string, expected: string, got: string) => new HttpError(400, `${where}: expected ${expected} (got ${got})`);
+
+/** The Detail of a PutEvents entry: a JSON object, given as a string (as PutEvents takes it) or inline. */
+const detailOf = (value: unknown, where: string): Record<string, unknown> => {
+  const expected = 'a JSON object, as a string or inline';
+  if (isObject(value)) return value;
+  if (typeof value !== 'string') throw badShape(where, expected, kindOf(value));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    throw badShape(where, expected, `a string that is not JSON: ${(err as Error).message}`);
   }
-  return [body];
+  if (!isObject(parsed)) throw badShape(where, expected, `a string holding ${kindOf(parsed)}`);
+  return parsed;
+};
+
+/** One PutEvents entry, checked, as the event EventBridge would deliver. */
+const eventOfEntry = (entry: unknown, i: number): Record<string, unknown> => {
+  const where = `/Entries/${i}`;
+  if (!isObject(entry)) throw badShape(where, 'an object with Source, DetailType and Detail', kindOf(entry));
+  for (const key of ['Source', 'DetailType']) {
+    const v = entry[key];
+    if (typeof v !== 'string' || v === '') throw badShape(`${where}/${key}`, 'a string', v === undefined ? 'nothing' : v === '' ? 'an empty string' : kindOf(v));
+  }
+  const resources = entry['Resources'] ?? [];
+  if (!Array.isArray(resources)) throw badShape(`${where}/Resources`, 'an array of ARNs', kindOf(resources));
+  resources.forEach((r, j) => {
+    if (typeof r !== 'string') throw badShape(`${where}/Resources/${j}`, 'a string (an ARN)', kindOf(r));
+  });
+  const detail = detailOf(entry['Detail'], `${where}/Detail`);
+  return { version: '0', id: `local-${Date.now()}-${i}`, 'detail-type': entry['DetailType'], source: entry['Source'], account: '000000000000', time: new Date().toISOString(), region: 'local', resources, detail };
+};
+
+/**
+ * Events from a body: one event, an array of 1 to {@link MAX_EVENTS} events, or a PutEvents body
+ * `{ Entries: [{ Source, DetailType, Detail }] }`. Shape problems are a 400 naming the JSON path;
+ * what an event itself holds is checked by the event handler, as in the deployed stack.
+ */
+const eventsOf = (body: unknown): unknown[] => {
+  const count = (n: number, where: string, got: string) => {
+    if (n < 1 || n > MAX_EVENTS) throw badShape(where, `1 to ${MAX_EVENTS} events`, got);
+  };
+  if (Array.isArray(body)) {
+    count(body.length, '(body)', body.length === 0 ? 'an empty array: at least one event is needed' : `${body.length}`);
+    body.forEach((e, i) => {
+      if (!isObject(e)) throw badShape(`/${i}`, 'an object (an EventBridge event)', kindOf(e));
+    });
+    return body;
+  }
+  if (!isObject(body)) throw badShape('(body)', 'an object: an EventBridge event, or a PutEvents body {"Entries": [...]}; or an array of events', kindOf(body));
+  if (!('Entries' in body)) return [body];
+  const entries = body['Entries'];
+  if (!Array.isArray(entries)) throw badShape('/Entries', `an array of 1 to ${MAX_EVENTS} entries`, kindOf(entries));
+  count(entries.length, '/Entries', `${entries.length} entries`);
+  return entries.map(eventOfEntry);
+};
+
+/** The request target as a URL; one that is none (`//`, `//host:99999/x`) is the client's error. */
+const requestUrl = (target: string): URL => {
+  try {
+    return new URL(target, 'http://127.0.0.1');
+  } catch {
+    throw new HttpError(400, `the request target "${target.slice(0, 200)}" is not a valid path (expected e.g. /runs/<runId>)`);
+  }
+};
+
+/** The run id of `/runs/<runId>`, percent-decoded; a malformed escape is the client's error. */
+const runIdOf = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `/runs/${segment.slice(0, 200)}: malformed percent escape in the run id (expected %XX with two hex digits, UTF-8)`);
+  }
 };
 
 const DECISIONS = new Set(['approve', 'reject', 'needs_review']);
 
 const route = async (services: AppServices, outbox: ConsoleOutbox, req: IncomingMessage): Promise<[number, unknown]> => {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const url = requestUrl(req.url ?? '/');
   const method = req.method ?? 'GET';
   const only = (allowed: string) => {
     if (method !== allowed) throw new HttpError(405, `${method} not allowed on ${url.pathname} (use ${allowed})`);
@@ -84,7 +226,7 @@ const route = async (services: AppServices, outbox: ConsoleOutbox, req: Incoming
   if (url.pathname === '/events') {
     only('POST');
     const results = [];
-    for (const event of eventsOf(await readBody(req))) {
+    for (const event of eventsOf(parseJsonBody(await readBody(req)))) {
       try {
         const outcome = await handleRegistryEvent(services, event);
         results.push(
@@ -97,10 +239,10 @@ const route = async (services: AppServices, outbox: ConsoleOutbox, req: Incoming
               : { eventId: outcome.eventId, action: 'evaluate', runId: outcome.outcome.run.runId, decision: outcome.outcome.run.decision, duplicate: outcome.outcome.duplicate },
         );
       } catch (err) {
-        if (err instanceof InvalidInputError) results.push({ action: 'rejected', status: 400, error: err.message });
-        else if (err instanceof NotFoundError) results.push({ action: 'rejected', status: 404, error: err.message });
-        else if (err instanceof NotBuiltError) results.push({ action: 'rejected', status: 501, error: err.message });
-        else throw err;
+        // An event's own problem answers that event; anything else (transient, a bug) fails the request.
+        const outcome = classifyFailure(err);
+        if (outcome.httpStatus >= 500 && outcome.kind !== 'not_built') throw err;
+        results.push({ action: 'rejected', status: outcome.httpStatus, error: (err as Error).message });
       }
     }
     const failed = results.filter((r) => 'status' in r && typeof r.status === 'number');
@@ -127,12 +269,7 @@ const route = async (services: AppServices, outbox: ConsoleOutbox, req: Incoming
   const runMatch = /^\/runs\/([^/]+)$/.exec(url.pathname);
   if (runMatch) {
     only('GET');
-    try {
-      return [200, await showRun(services, decodeURIComponent(runMatch[1]!))];
-    } catch (err) {
-      if (err instanceof NotFoundError) throw new HttpError(404, err.message);
-      throw err;
-    }
+    return [200, await showRun(services, runIdOf(runMatch[1]!))];
   }
   if (url.pathname === '/outbox') {
     only('GET');
@@ -143,16 +280,33 @@ const route = async (services: AppServices, outbox: ConsoleOutbox, req: Incoming
 
 /** Starts the API on 127.0.0.1:`port` (0 = any free port). */
 export const startLocalApi = async (services: AppServices, outbox: ConsoleOutbox, port: number): Promise<{ url: string; server: Server; close(): Promise<void> }> => {
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     route(services, outbox, req).then(
-      ([status, body]) => send(res, status, body),
+      ([status, body]) => send(req, res, status, body),
       (err) => {
-        if (err instanceof HttpError) return send(res, err.status, { error: err.message });
-        if (isTransientFailure(err)) return send(res, 503, { error: `temporary failure upstream, nothing was recorded; retry: ${(err as Error).message}` });
-        services.logger.error('local API request failed', { error: (err as Error).message });
-        return send(res, 500, { error: `internal error: ${(err as Error).message}` });
+        if (err instanceof HttpError) return send(req, res, err.status, { error: err.message });
+        // The shared table (src/core/outcomes.ts): input problems are 4xx, transient 503, 500 only for a bug.
+        const outcome = classifyFailure(err);
+        const message = err instanceof Error ? err.message : String(err);
+        if (outcome.kind === 'transient') return send(req, res, outcome.httpStatus, { error: `temporary failure upstream, nothing was recorded; retry: ${message}` });
+        if (outcome.kind === 'unexpected') {
+          services.logger.error('local API request failed', { error: message });
+          return send(req, res, outcome.httpStatus, { error: `internal error: ${message}` });
+        }
+        return send(req, res, outcome.httpStatus, { error: message });
       },
     );
+  };
+  const server = createServer(handle);
+  // `Expect: 100-continue` with a body over the limit: refuse before the client sends it.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
+      const text = JSON.stringify({ error: tooLarge(`of ${req.headers['content-length']} bytes (content-length) is over`).message }, null, 2);
+      res.writeHead(413, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(text), connection: 'close' });
+      return void res.end(text);
+    }
+    res.writeContinue();
+    handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -5,6 +5,7 @@
  */
 import { effectiveDecision } from '../../core/run.js';
 import type { Decision, RunRecord } from '../../core/run.js';
+import { safeText } from '../../core/safe-text.js';
 import { subjectLabel } from '../../core/subject.js';
 import { truncateText, truncateUtf8 } from './truncate.js';
 
@@ -40,10 +41,12 @@ export interface FormattedNotification {
   attributes: Record<string, string>;
 }
 
-// Subjects may carry no line breaks or control characters.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
-const oneLine = (s: string): string => s.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+/**
+ * One line for a person: whitespace runs (line breaks included) become a space; any other control
+ * character or bidi override becomes a visible escape (src/core/safe-text.ts). Subjects may carry
+ * no line breaks or control characters at all.
+ */
+const oneLine = (s: string): string => safeText(s.replace(/[\s\u0085]+/g, ' ').trim());
 
 /** `modelgate: credit-risk/12 rejected`, under SNS's 100-character limit. */
 export const notificationSubject = (run: RunRecord): string => {
@@ -108,5 +111,7 @@ export const formatNotification = (message: NotificationMessage, options: Notifi
   if (run.policy) attributes.policy = run.policy.name;
   if (run.override) attributes.overridden = 'true';
 
-  return { subject: notificationSubject(run), body: truncateUtf8(lines.join('\n'), BODY_MAX_BYTES, `\n… (cut to fit; see ${show})`), attributes };
+  // Every line may hold text from users, events or files: neutralise it all, keep the line breaks.
+  const body = safeText(lines.join('\n'), { multiline: true });
+  return { subject: notificationSubject(run), body: truncateUtf8(body, BODY_MAX_BYTES, `\n… (cut to fit; see ${show})`), attributes };
 };

@@ -18,10 +18,13 @@
  */
 import { NotFoundError } from '../../core/errors.js';
 import type { ModelPackage, UserContext } from '../../core/model-package.js';
+import { truncateText } from '../../core/outgoing-events.js';
+import { samePrincipal } from '../../core/principal.js';
 import { artifactsDigest, attestationMessage, verifyDecision } from '../../core/promotion/attestation.js';
 import type { PromotionApproval } from '../../core/promotion/record.js';
 import type { SignedDecision, Signer } from '../../core/promotion/types.js';
 import type { LoadedPolicy } from '../../core/policy/types.js';
+import { isRunId } from '../../core/run-id.js';
 import { effectiveDecision, type RunRecord } from '../../core/run.js';
 import type { AppServices } from '../services.js';
 
@@ -38,7 +41,8 @@ export interface Verification {
 /** Which run a promotion is about: a run id (the CLI) or a subject ARN (an Approved event). */
 export type PromotionSubject = { runId: string; subjectArn?: undefined } | { subjectArn: string; runId?: undefined };
 
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+/** Separation of duties compares principals: an assumed-role session is its role (src/core/principal.ts). */
+const same = samePrincipal;
 
 /** The run's signed decision (written by the evaluation when a signer is configured). */
 export const signedDecisionOf = (run: RunRecord): SignedDecision | undefined => run.attestation;
@@ -132,8 +136,9 @@ const approvalBasis = async (
 export const verifyPromotion = async (services: AppServices, which: PromotionSubject): Promise<Verification> => {
   let run: RunRecord | null;
   if (which.runId !== undefined) {
-    run = await services.ledger.getRun(which.runId);
-    if (!run) throw new NotFoundError('run', which.runId);
+    // A string that is no run id is not asked of the ledger (which refuses keys over 2 KB).
+    run = isRunId(which.runId) ? await services.ledger.getRun(which.runId) : null;
+    if (!run) throw new NotFoundError('run', truncateText(which.runId, 64));
   } else {
     run = await runForSubject(services, which.subjectArn);
     if (!run) return { ok: false, reason: `modelgate has no run for ${which.subjectArn}: it was never evaluated, so there is no decision to promote`, run: null, pkg: null, policy: null };
