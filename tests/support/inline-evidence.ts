@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { EvidenceHandle, EvidenceSet } from '../../src/core/evidence.js';
 import type { CheckContext, CheckInput, CheckSubject } from '../../src/core/check.js';
 import type { ModelPackage } from '../../src/core/model-package.js';
-import { parseTolerantJson } from '../../src/core/tolerant-json.js';
+import { parseStrictJson } from '../../src/core/strict-json.js';
 
 /** An EvidenceHandle over `content` (an object is serialised as JSON). */
 export const inlineEvidence = (name: string, content: string | object, chunkSize = 64 * 1024): EvidenceHandle => {
@@ -18,7 +18,7 @@ export const inlineEvidence = (name: string, content: string | object, chunkSize
       for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
     },
     text: async () => text,
-    json: async () => parseTolerantJson(text),
+    json: async () => parseStrictJson(text, name),
   };
 };
 
