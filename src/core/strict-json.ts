@@ -277,99 +277,127 @@ interface Duplicate {
 
 const pointerSegment = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** An object's keys so far: a short list compared linearly, a Set once it grows. */
-class KeySet {
-  private list: Array<[string, number]> = [];
-  private set: Map<string, number> | null = null;
-  /** Adds `key` at `offset`; returns the offset of an earlier equal key, or -1. */
-  add(key: string, offset: number): number {
-    if (this.set) {
-      const first = this.set.get(key);
-      if (first !== undefined) return first;
-      this.set.set(key, offset);
-      return -1;
-    }
-    for (const [k, o] of this.list) if (k === key) return o;
-    this.list.push([key, offset]);
-    if (this.list.length > 8) this.set = new Map(this.list);
-    return -1;
-  }
-}
+// `"` opens a string; braces open and close objects. Arrays, numbers and commas need no visit:
+// a key always belongs to the innermost open object, whatever arrays lie between.
+const NEXT_STRUCTURAL = /["{}]/g;
 
-// `"` opens a string; the others change nesting or move to the next member.
-const NEXT_STRUCTURAL = /["{}[\],]/g;
+/** The offset of the closing quote of the string opening at `i` (a valid document's). */
+const stringEnd = (text: string, i: number): number => {
+  let j = i + 1;
+  for (;;) {
+    const q = text.indexOf('"', j);
+    if (q < 0) return text.length;
+    // Count the backslashes right before the quote: an odd number escapes it.
+    let b = q - 1;
+    while (text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+    j = q + 1;
+  }
+};
 
 /**
- * The first duplicate key of a VALID document (it has parsed), or null. Jumps from one structural
- * character to the next; a string followed by `:` is a key. Keys are compared decoded, so `"a"`
- * and `"\u0061"` are the same key, as they are to `JSON.parse`.
+ * The first duplicate key of a VALID document (it has parsed), or null. Jumps from one quote or
+ * brace to the next with a native regex and `indexOf`; a string followed by `:` is a key of the
+ * innermost open object. Keys are compared decoded, so `"a"` and `"\u0061"` are the same key, as
+ * they are to `JSON.parse`.
  */
-const findDuplicateKey = (text: string): Duplicate | null => {
-  // Parallel stacks, one entry per open container: its keys (null for an array), its current
-  // member (key or index) for the path.
-  const keys: Array<KeySet | null> = [];
-  const member: Array<string | number> = [];
-  let nextBackslash = text.indexOf('\\');
+const findDuplicateKey = (text: string): Omit<Duplicate, 'path'> | null => {
+  // The keys of every open object on one flat stack (no allocation per object): an object's keys
+  // start at its frame's index; a Map indexes them once an object has many.
+  const keys: string[] = [];
+  const offsets: number[] = [];
+  const frameStart: number[] = [];
+  const frameIndex: Array<Map<string, number> | null> = [];
   const re = NEXT_STRUCTURAL;
   re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    const i = m.index;
+  // test() rather than exec(): no match array is allocated per structural character.
+  while (re.test(text)) {
+    const i = re.lastIndex - 1;
     const c = text.charCodeAt(i);
-    if (c === 34) {
-      // Find the closing quote: the next `"` not escaped. Backslashes are rare; track the next one.
-      let j = i + 1;
-      let hasEscape = false;
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q < 0) return null; // cannot happen in a parsed document
-        if (nextBackslash >= 0 && nextBackslash < j) nextBackslash = text.indexOf('\\', j);
-        if (nextBackslash >= 0 && nextBackslash < q) {
-          hasEscape = true;
-          j = nextBackslash + 2;
-          nextBackslash = text.indexOf('\\', j);
-          continue;
-        }
-        j = q;
-        break;
-      }
-      re.lastIndex = j + 1;
-      const top = keys.length - 1;
-      const set = top >= 0 ? keys[top] : null;
-      if (!set) continue;
-      // A string inside an object is a key when a ':' follows it.
-      let k = j + 1;
-      while (k < text.length) {
-        const w = text.charCodeAt(k);
-        if (w !== 32 && w !== 9 && w !== 10 && w !== 13) break;
-        k++;
-      }
-      if (text.charCodeAt(k) !== 58 /* : */) continue;
-      const raw = text.slice(i + 1, j);
-      const key = hasEscape ? (JSON.parse(`"${raw}"`) as string) : raw;
-      const first = set.add(key, i);
-      if (first >= 0) {
-        const path = `/${[...member.slice(0, top), key].map((s) => pointerSegment(String(s))).join('/')}`;
-        return { key, offset: i, firstOffset: first, path };
-      }
-      member[top] = key;
-      re.lastIndex = k + 1;
-    } else if (c === 123 /* { */) {
-      keys.push(new KeySet());
-      member.push('');
-    } else if (c === 91 /* [ */) {
-      keys.push(null);
-      member.push(0);
-    } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      keys.pop();
-      member.pop();
-    } else {
-      // ',' in an array moves to the next index; in an object the next key sets the member.
-      const top = member.length - 1;
-      if (top >= 0 && keys[top] === null) member[top] = (member[top] as number) + 1;
+    if (c === 123 /* { */) {
+      frameStart.push(keys.length);
+      frameIndex.push(null);
+      continue;
     }
+    if (c === 125 /* } */) {
+      const start = frameStart.pop() ?? 0;
+      keys.length = start;
+      offsets.length = start;
+      frameIndex.pop();
+      continue;
+    }
+    const j = stringEnd(text, i);
+    re.lastIndex = j + 1;
+    const top = frameStart.length - 1;
+    if (top < 0) continue;
+    // A string inside an object is a key when a ':' follows it.
+    let k = j + 1;
+    let w = text.charCodeAt(k);
+    while (w === 32 || w === 9 || w === 10 || w === 13) w = text.charCodeAt(++k);
+    if (w !== 58 /* : */) continue;
+    re.lastIndex = k + 1;
+    const raw = text.slice(i + 1, j);
+    const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+    const start = frameStart[top]!;
+    let index = frameIndex[top]!;
+    if (index) {
+      const first = index.get(key);
+      if (first !== undefined) return { key, offset: i, firstOffset: first };
+      index.set(key, i);
+    } else {
+      for (let n = start; n < keys.length; n++) if (keys[n] === key) return { key, offset: i, firstOffset: offsets[n]! };
+      if (keys.length - start >= 16) {
+        index = new Map();
+        for (let n = start; n < keys.length; n++) index.set(keys[n]!, offsets[n]!);
+        index.set(key, i);
+        frameIndex[top] = index;
+      }
+    }
+    keys.push(key);
+    offsets.push(i);
   }
   return null;
+};
+
+/**
+ * The JSON path (RFC 6901) of the key whose string opens at `offset` in a valid document: a slow
+ * walk, run only to describe a duplicate.
+ */
+const pathOfKeyAt = (text: string, offset: number): string => {
+  const member: Array<string | number> = [];
+  const isObject: boolean[] = [];
+  let i = 0;
+  while (i < offset) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      const j = stringEnd(text, i);
+      if (isObject[isObject.length - 1]) {
+        let k = j + 1;
+        while (/\s/.test(text[k] ?? '')) k++;
+        if (text[k] === ':') {
+          const raw = text.slice(i + 1, j);
+          member[member.length - 1] = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        }
+      }
+      i = j + 1;
+      continue;
+    }
+    if (c === 123 || c === 91) {
+      isObject.push(c === 123);
+      member.push(c === 123 ? '' : 0);
+    } else if (c === 125 || c === 93) {
+      isObject.pop();
+      member.pop();
+    } else if (c === 44 && !isObject[isObject.length - 1] && member.length > 0) {
+      member[member.length - 1] = (member[member.length - 1] as number) + 1;
+    }
+    i++;
+  }
+  // The key at `offset` itself replaces the innermost member.
+  const j = stringEnd(text, offset);
+  const raw = text.slice(offset + 1, j);
+  member[member.length - 1] = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+  return `/${member.map((m) => pointerSegment(String(m))).join('/')}`;
 };
 
 /** A key as it may appear in a message: JSON-quoted (control characters escaped), and short. */
@@ -420,8 +448,9 @@ export const parseStrictJson = (text: string, where: string, opts: StrictJsonOpt
       throw syntaxError(where, { offset: 0, line: 1, column: 1, reason: 'not parseable' });
     }
   }
-  const dup = findDuplicateKey(source);
-  if (dup) {
+  const found = findDuplicateKey(source);
+  if (found) {
+    const dup: Duplicate = { ...found, path: pathOfKeyAt(source, found.offset) };
     // Offsets in `source` are shifted by 2 per bare token quoted before them: map them back.
     const back = (offset: number): number => (source === text ? offset : originalOffset(text, offset));
     const at = { offset: back(dup.offset), ...lineColumnAt(text, back(dup.offset)) };
