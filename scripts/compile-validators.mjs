@@ -25,6 +25,7 @@ const schemas = {
   validateSageMakerPackageEvent: 'schemas/events/sagemaker-model-package-state-change.schema.json',
   validateBedrockJobEvent: 'schemas/events/bedrock-model-customization-job-state-change.schema.json',
   validatePolicyDocument: 'schemas/policy.schema.json',
+  validateModelPackageDocument: 'schemas/model-package.schema.json',
 };
 const checkIds = readdirSync(join(root, 'checks'), { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(root, 'checks', d.name, 'config.schema.json')))

@@ -3,7 +3,7 @@
  * `.modelgate/`, the local registry seeded from `examples/`, `file://` evidence, events to the
  * console); `composeAws` is the deployed path (SageMaker, S3, DynamoDB, EventBridge, SNS).
  */
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pkgJson from '../package.json' with { type: 'json' };
 import checks from '../checks/index.js';
@@ -53,6 +53,11 @@ export interface LocalOptions {
   seedFrom?: string | null;
   /** Base directory for relative `file:` URIs; default cwd. */
   baseDir?: string;
+  /**
+   * Directories `file:` evidence may be read from besides `baseDir` and the project root; default
+   * MODELGATE_EVIDENCE_ROOTS (see {@link evidenceRootsFrom}). Nothing outside them is read.
+   */
+  evidenceRoots?: readonly string[];
   logger?: AppLogger;
   outboxSink?: (line: string) => void;
   /** Use the ledger of an already running local stack at this endpoint instead of starting one. */
@@ -69,6 +74,26 @@ export interface LocalStack {
 
 export const LEDGER_TABLE_DEFAULT = 'modelgate-ledger';
 
+/**
+ * The extra evidence roots named by MODELGATE_EVIDENCE_ROOTS: directories separated by the
+ * platform's path delimiter (`:` on Linux and macOS), relative ones resolved against `cwd`.
+ *
+ * @example evidenceRootsFrom('/data/reports:build/out', '/repo') // ['/data/reports', '/repo/build/out']
+ */
+export const evidenceRootsFrom = (value: string | undefined, cwd: string): string[] =>
+  (value ?? '').split(delimiter).map((r) => r.trim()).filter((r) => r !== '').map((r) => resolve(cwd, r));
+
+/**
+ * The local artifact stores: `file:` confined to `baseDir`, the project root and the extra roots
+ * (regular files only, size-bounded, symbolic links resolved before the check), and `s3:` with the
+ * caller's credentials. The signing keys under the state directory are never evidence.
+ */
+const localArtifactStores = (baseDir: string, extraRoots: readonly string[], stateDir: string | null): ArtifactStore[] => [
+  new FileArtifactStore({ baseDir, roots: [baseDir, projectRoot(), ...extraRoots], ...(stateDir ? { denied: [join(stateDir, 'keys')] } : {}) }),
+  // s3:// evidence works locally too when the caller has credentials; the client is only built here, not called.
+  new S3ArtifactStore({ client: createS3Client() }),
+];
+
 /** Boots the embedded stack. */
 export const composeLocal = async (opts: LocalOptions = {}): Promise<LocalStack> => {
   const root = projectRoot();
@@ -84,8 +109,8 @@ export const composeLocal = async (opts: LocalOptions = {}): Promise<LocalStack>
     if (seedFrom) await registry.seed(seedFrom);
     const outbox = new ConsoleOutbox(opts.outboxSink);
     const policies: PolicySource = new FilePolicySource(opts.policies ?? join(root, 'policies'));
-    // s3:// evidence works locally too when the caller has credentials; the client is only built here, not called.
-    const artifacts: ArtifactStore[] = [new FileArtifactStore({ baseDir: opts.baseDir ?? process.cwd() }), new S3ArtifactStore({ client: createS3Client() })];
+    const baseDir = opts.baseDir ?? process.cwd();
+    const artifacts = localArtifactStores(baseDir, opts.evidenceRoots ?? evidenceRootsFrom(process.env['MODELGATE_EVIDENCE_ROOTS'], baseDir), stateDir);
     const services: AppServices = {
       registry,
       artifacts,
@@ -164,8 +189,8 @@ const kmsSignerFrom = (env: AwsEnvironment, keyId: string): KmsSigner => {
 };
 
 /**
- * The deployed path: SageMaker, S3 (and file: for CLI use), DynamoDB, EventBridge, SNS. Clients are
- * built once per call; a Lambda calls this once at module scope.
+ * The deployed path: SageMaker, S3 (the only evidence scheme), DynamoDB, EventBridge, SNS. Clients
+ * are built once per call; a Lambda calls this once at module scope.
  */
 export const composeAws = (env: AwsEnvironment, opts: { logger: AppLogger; outboxSink?: (line: string) => void; requireTopic?: boolean }): AppServices => {
   const tableName = requireEnv(env, 'MODELGATE_LEDGER_TABLE', 'the ledger table');
@@ -176,7 +201,10 @@ export const composeAws = (env: AwsEnvironment, opts: { logger: AppLogger; outbo
   if (!env.MODELGATE_SIGNING_KEY_ARN) {
     opts.logger.warn('MODELGATE_SIGNING_KEY_ARN is not set: decisions are written unsigned, and promotion refuses unsigned decisions');
   }
-  const artifacts: ArtifactStore[] = [new S3ArtifactStore({ client: createS3Client() }), new FileArtifactStore({ baseDir: process.cwd() })];
+  // Evidence comes from S3 only: a registrant's `file:` URI must not read the function's (or the
+  // operator's) file system, e.g. file:/proc/self/environ. Any other scheme is an EvidenceError
+  // naming the accepted ones.
+  const artifacts: ArtifactStore[] = [new S3ArtifactStore({ client: createS3Client() })];
   return {
     registry: new SageMakerRegistry({ client: createSageMakerClient({ env }) }),
     artifacts,

@@ -11,9 +11,8 @@ import type { EvidenceHandle, EvidenceRef, EvidenceSet } from '../core/evidence.
 import type { ContentDigest } from '../core/digest.js';
 import { DIGEST_FORMAT, parseContentDigest } from '../core/digest.js';
 import { EvidenceError, InvalidInputError } from '../core/errors.js';
-import { parseTolerantJson } from '../core/tolerant-json.js';
+import { parseStrictJson, StrictJsonError } from '../core/strict-json.js';
 import { collect, guardRaw, gunzip, holdLast, sniffGzip, throwIfAborted } from './evidence/byte-streams.js';
-import { locateJsonError } from './evidence/json-error-position.js';
 
 const MiB = 1024 * 1024;
 
@@ -75,12 +74,16 @@ interface Deferred {
   readonly cause?: unknown;
 }
 
-/** The store for `uri`, or why there is none. */
+/**
+ * The store for `uri`, or why there is none. The stores are the allow-list of schemes: the
+ * composition decides it (deployed: `s3:` only; local: `file:` and `s3:`), and a URI with any other
+ * scheme is refused here, saying which schemes this deployment accepts.
+ */
 const storeFor = (uri: string, byScheme: Map<string, ArtifactStore>): ArtifactStore | Deferred => {
   const supported = [...byScheme.keys()].map((s) => `${s}://`).join(', ') || '(no artifact store configured)';
   const scheme = SCHEME.exec(uri)?.[1]?.toLowerCase();
   if (!scheme) return { message: `not a URI with a scheme (supported: ${supported})` };
-  return byScheme.get(scheme) ?? { message: `unsupported scheme "${scheme}:" (supported: ${supported})` };
+  return byScheme.get(scheme) ?? { message: `unsupported scheme "${scheme}:" (supported: ${supported}; this deployment reads evidence from no other scheme)` };
 };
 
 /** The parsed digest, `undefined` when the reference has none, or why it is unusable. */
@@ -158,13 +161,13 @@ class LazyEvidenceHandle implements EvidenceHandle {
   async json(): Promise<unknown> {
     const text = await this.text();
     try {
-      return parseTolerantJson(text);
+      // Duplicate keys are refused (a bad `auc` first and a good one last must not pass); bare
+      // NaN/Infinity, as Python writes them, are read as the strings "NaN" etc.
+      return parseStrictJson(text, this.ref.uri);
     } catch (err) {
-      const where = locateJsonError(text);
-      const detail = where
-        ? `line ${where.line}, column ${where.column}: ${where.reason}`
-        : (err as Error).message;
-      throw new EvidenceError(this.ref.uri, `is not valid JSON at ${detail}`, { cause: err });
+      // The reason gives a line and column, never the content: a secret must not reach a run's reasons.
+      if (err instanceof StrictJsonError) throw new EvidenceError(this.ref.uri, err.detail, { cause: err });
+      throw err;
     }
   }
 }

@@ -1,35 +1,52 @@
 /**
  * Reading what the user points the CLI at: a DescribeModelPackage JSON file or an ARN, and
- * `--evidence name=uri` pairs. Every problem is a UsageError/InvalidInputError saying what and where.
+ * `--evidence name=uri` pairs. Every problem is a UsageError/InvalidInputError saying what and where;
+ * none quotes the file's contents.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { EvidenceRef } from '../core/evidence.js';
 import { InvalidInputError } from '../core/errors.js';
-import type { ModelPackage } from '../core/model-package.js';
+import { MODEL_PACKAGE_EXPECTED, validateModelPackage, type ModelPackage } from '../core/model-package.js';
 import type { ModelRegistry } from '../core/ports.js';
+import { parseStrictJson } from '../core/strict-json.js';
 import { parseModelPackageArn } from '../core/subject.js';
+import { FILE_LIMITS, FileReadError, readBoundedText } from '../adapters/local/bounded-file.js';
 import { UsageError } from './io.js';
 
-const EXPECTED = 'a DescribeModelPackage response (aws sagemaker describe-model-package output)';
+/**
+ * Validates the fields the gate relies on (schemas/model-package.schema.json); the rest of the
+ * response is kept as is.
+ *
+ * @throws InvalidInputError naming `where` and each field of the wrong shape
+ */
+export const asModelPackage = (value: unknown, where: string): ModelPackage => validateModelPackage(value, where);
 
-/** Validates the fields the gate relies on; the rest of the response is kept as is. */
-export const asModelPackage = (value: unknown, where: string): ModelPackage => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidInputError('is not a JSON object', where, EXPECTED);
+/**
+ * Reads a DescribeModelPackage JSON file: a regular file of at most FILE_LIMITS.modelPackageBytes,
+ * strict JSON (no duplicate key, no bare NaN), the shape of the fields the gate reads.
+ * `aws sagemaker describe-model-package` prints the response itself; a `{ "ModelPackage": … }`
+ * wrapper is accepted too.
+ *
+ * @param path - the file to read
+ * @param where - how to name it in messages (as the user wrote it)
+ * @throws InvalidInputError naming the file (and the line/column or the field)
+ */
+export const readModelPackageFile = async (path: string, where: string = path): Promise<ModelPackage> => {
+  let text: string;
+  try {
+    text = await readBoundedText(path, { maxBytes: FILE_LIMITS.modelPackageBytes });
+  } catch (err) {
+    if (err instanceof FileReadError) {
+      // Named as the user wrote it, not as resolved.
+      throw new InvalidInputError(err.reason, where, `a JSON file (${MODEL_PACKAGE_EXPECTED}) or a model package ARN`, { cause: err });
+    }
+    throw err;
   }
-  const v = value as Record<string, unknown>;
-  for (const [key, type] of [['ModelPackageArn', 'string'], ['ModelPackageGroupName', 'string'], ['ModelPackageVersion', 'number']] as const) {
-    if (v[key] === undefined) throw new InvalidInputError(`missing required key "${key}"`, where, EXPECTED);
-    if (typeof v[key] !== type) throw new InvalidInputError(`"${key}" must be a ${type} (got ${JSON.stringify(v[key])})`, `${where} at /${key}`);
-  }
-  if (!Number.isInteger(v['ModelPackageVersion']) || (v['ModelPackageVersion'] as number) < 1) {
-    throw new InvalidInputError(`"ModelPackageVersion" must be an integer >= 1 (got ${String(v['ModelPackageVersion'])})`, `${where} at /ModelPackageVersion`);
-  }
-  if (v['ModelMetrics'] !== undefined && (typeof v['ModelMetrics'] !== 'object' || v['ModelMetrics'] === null)) {
-    throw new InvalidInputError('"ModelMetrics" must be an object', `${where} at /ModelMetrics`);
-  }
-  return v as ModelPackage;
+  const json = parseStrictJson(text, where, { nonFinite: 'reject' });
+  const inner = typeof json === 'object' && json !== null && Object.hasOwn(json, 'ModelPackage') && !Object.hasOwn(json, 'ModelPackageArn')
+    ? (json as { ModelPackage: unknown }).ModelPackage
+    : json;
+  return validateModelPackage(inner, where);
 };
 
 /** A file path or a model package ARN (described through the registry). */
@@ -40,23 +57,7 @@ export const loadModelPackage = async (ref: string, cwd: string, registry: Model
     }
     return registry.describe(ref);
   }
-  const path = resolve(cwd, ref);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InvalidInputError(code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (err as Error).message})`, ref, `a JSON file (${EXPECTED}) or a model package ARN`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InvalidInputError(`is not valid JSON: ${(err as Error).message}`, ref, EXPECTED);
-  }
-  // `aws sagemaker describe-model-package` prints the response itself; accept a { ModelPackage: ... } wrapper too.
-  const inner = typeof json === 'object' && json !== null && 'ModelPackage' in json && !('ModelPackageArn' in json) ? (json as { ModelPackage: unknown }).ModelPackage : json;
-  return asModelPackage(inner, ref);
+  return readModelPackageFile(resolve(cwd, ref), ref);
 };
 
 const EVIDENCE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;

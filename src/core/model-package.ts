@@ -3,6 +3,16 @@
  * that the gate reads, in the API's own field names so that a saved `aws sagemaker
  * describe-model-package` output is a valid input. Unknown fields are kept and ignored.
  */
+import type { ValidateFunction } from 'ajv';
+import { validateModelPackageDocument } from '../generated/validators.js';
+import { InvalidInputError } from './errors.js';
+import { formatSchemaErrors } from './schema.js';
+
+// schemas/model-package.schema.json, compiled at build time (scripts/compile-validators.mjs).
+const validateShape = validateModelPackageDocument as unknown as ValidateFunction;
+
+/** What a model package file is expected to be, for messages. */
+export const MODEL_PACKAGE_EXPECTED = 'a DescribeModelPackage response (aws sagemaker describe-model-package output)';
 
 /** A report location in `ModelMetrics` (`MetricsSource` in the SageMaker API). */
 export interface MetricsSource {
@@ -51,3 +61,23 @@ export interface ModelPackage {
 export const registrantIdentities = (pkg: ModelPackage): string[] =>
   [pkg.CreatedBy?.IamIdentity?.Arn, pkg.CreatedBy?.UserProfileArn, pkg.CreatedBy?.UserProfileName]
     .filter((x): x is string => typeof x === 'string' && x.length > 0);
+
+/**
+ * Checks the shape of the fields the gate reads (schemas/model-package.schema.json): a model
+ * package from a file (the CLI's `--model-package`, the local registry) is untrusted input.
+ *
+ * @param value - parsed JSON
+ * @param where - the file, for messages
+ * @throws InvalidInputError naming the file and every field of the wrong shape (JSON path)
+ */
+export const validateModelPackage = (value: unknown, where: string): ModelPackage => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidInputError('is not a JSON object', where, MODEL_PACKAGE_EXPECTED);
+  }
+  if (!validateShape(value)) {
+    // `<where> at /Tags: must be array` → `at /Tags: must be array`; a root problem needs no path.
+    const problems = formatSchemaErrors(validateShape.errors, '').map((line) => line.trimStart().replace(/^at \/: /, ''));
+    throw new InvalidInputError(problems.join('; '), where, MODEL_PACKAGE_EXPECTED);
+  }
+  return value as ModelPackage;
+};

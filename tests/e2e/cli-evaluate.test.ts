@@ -102,7 +102,9 @@ describe('modelgate evaluate', () => {
       const file = join(home, `report-${_name.replace(/\W+/g, '-')}.json`);
       writeFileSync(file, content);
       // Act
-      const r = runCli(['evaluate', '--model-package', pkg(4), ...CHURN, '--champion', 'none', '--format', 'json', '--evidence', `model-quality-statistics=file:${file}`], home);
+      const r = runCli(['evaluate', '--model-package', pkg(4), ...CHURN, '--champion', 'none', '--format', 'json', '--evidence', `model-quality-statistics=file:${file}`], home, {
+        env: { MODELGATE_EVIDENCE_ROOTS: home },
+      });
       // Assess
       expect(r.code).toBe(2);
       const run = JSON.parse(r.stdout);

@@ -6,7 +6,18 @@ import { gzipSync } from 'node:zlib';
 import type { EvidenceHandle, EvidenceSet } from '../../src/core/evidence.js';
 import type { CheckContext, CheckInput, CheckSubject } from '../../src/core/check.js';
 import type { ModelPackage } from '../../src/core/model-package.js';
-import { parseTolerantJson } from '../../src/core/tolerant-json.js';
+import { EvidenceError } from '../../src/core/errors.js';
+import { parseStrictJson, StrictJsonError } from '../../src/core/strict-json.js';
+
+/** Parses as the evidence reader does (src/app/evidence-reader.ts json()), with its errors. */
+const readJson = (text: string, uri: string): unknown => {
+  try {
+    return parseStrictJson(text, uri);
+  } catch (err) {
+    if (err instanceof StrictJsonError) throw new EvidenceError(uri, err.detail, { cause: err });
+    throw err;
+  }
+};
 
 /** An EvidenceHandle over `content` (an object is serialised as JSON). */
 export const inlineEvidence = (name: string, content: string | object, chunkSize = 64 * 1024): EvidenceHandle => {
@@ -18,7 +29,7 @@ export const inlineEvidence = (name: string, content: string | object, chunkSize
       for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
     },
     text: async () => text,
-    json: async () => parseTolerantJson(text),
+    json: async () => readJson(text, `inline://${name}`),
   };
 };
 

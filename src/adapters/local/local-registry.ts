@@ -1,13 +1,17 @@
 /**
  * The model registry of the embedded stack: DescribeModelPackage-shaped JSON files under
  * `<dir>/<group>/<version>.json`, seeded from `examples/registry/`, with approval updates
- * persisted so that a champion approved in one run is the champion of the next.
+ * persisted so that a champion approved in one run is the champion of the next. Each file is read
+ * as untrusted input: a regular file, bounded (bounded-file.ts), strict JSON (no duplicate keys),
+ * the shape of schemas/model-package.schema.json; a bad one is an InvalidInputError naming it.
  */
-import { mkdir, readdir, readFile, rename, writeFile, copyFile, access } from 'node:fs/promises';
+import { mkdir, readdir, rename, writeFile, copyFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
-import type { ApprovalStatus, ModelPackage } from '../../core/model-package.js';
+import { validateModelPackage, type ApprovalStatus, type ModelPackage } from '../../core/model-package.js';
 import type { ModelRegistry } from '../../core/ports.js';
+import { parseStrictJson } from '../../core/strict-json.js';
+import { FILE_LIMITS, readBoundedText } from './bounded-file.js';
 import { parseModelPackageArn } from '../../core/subject.js';
 
 const exists = (p: string) => access(p).then(() => true, () => false);
@@ -93,12 +97,8 @@ export class LocalRegistry implements ModelRegistry {
   }
 
   private async readFile(path: string): Promise<ModelPackage> {
-    const text = await readFile(path, 'utf8');
-    try {
-      return JSON.parse(text) as ModelPackage;
-    } catch (err) {
-      throw new InvalidInputError(`not valid JSON (${(err as Error).message})`, path, 'a DescribeModelPackage response', { cause: err });
-    }
+    const text = await readBoundedText(path, { maxBytes: FILE_LIMITS.modelPackageBytes });
+    return validateModelPackage(parseStrictJson(text, path, { nonFinite: 'reject' }), path);
   }
 
   private async write(path: string, pkg: ModelPackage): Promise<void> {

@@ -2,16 +2,21 @@
  * Policies from the file system: one file, or every `*.yaml` / `*.yml` directly inside a directory
  * (sorted by name, so the order and therefore every message is the same on every machine).
  * The bytes are read once and hashed as read: the digest recorded with a decision is the digest of
- * exactly what was reviewed.
+ * exactly what was reviewed. Every file is read through bounded-file.ts: a regular file of at most
+ * FILE_LIMITS.policyBytes (1 MiB), so `--policy /dev/zero` or a FIFO is refused before it is read.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError, PolicyError } from '../../core/errors.js';
+import { FILE_LIMITS, readBoundedFile } from './bounded-file.js';
 import { parsePolicy, policyDigest } from '../../core/policy/parse.js';
 import type { LoadedPolicy } from '../../core/policy/types.js';
 import type { PolicySource } from '../../core/ports.js';
 
 const EXPECTED = 'a policy file (.yaml/.yml) or a directory of them';
+
+/** A policy file's bytes, bounded; InvalidInputError naming the path when it cannot be read. */
+const readPolicyBytes = (path: string): Promise<Buffer> => readBoundedFile(path, { maxBytes: FILE_LIMITS.policyBytes });
 
 const statOf = async (path: string) => {
   try {
@@ -29,7 +34,7 @@ const statOf = async (path: string) => {
  */
 export const loadPolicyFile = async (path: string): Promise<LoadedPolicy> => {
   await statOf(path);
-  return parsePolicy(await readFile(path), path);
+  return parsePolicy(await readPolicyBytes(path), path);
 };
 
 /** The `*.yaml` / `*.yml` files directly inside `dir`, sorted by name. */
@@ -71,12 +76,12 @@ export class FilePolicySource implements PolicySource {
    */
   async load(): Promise<LoadedPolicy[]> {
     const info = await statOf(this.path);
-    if (!info.isDirectory()) return [this.#parse(await readFile(this.path), this.path)];
+    if (!info.isDirectory()) return [this.#parse(await readPolicyBytes(this.path), this.path)];
     const loaded: LoadedPolicy[] = [];
     const failures: PolicyError[] = [];
     for (const file of await policyFilesIn(this.path)) {
       try {
-        loaded.push(this.#parse(await readFile(file), file));
+        loaded.push(this.#parse(await readPolicyBytes(file), file));
       } catch (err) {
         if (!(err instanceof PolicyError)) throw err;
         failures.push(err);

@@ -20,10 +20,23 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export const policyDigest = (content: string | Uint8Array): string =>
   `sha256:${createHash('sha256').update(content).digest('hex')}`;
 
+/** The most characters a policy may have (a policy is a page of YAML; the file reader stops at 1 MiB). */
+export const MAX_POLICY_CHARS = 1024 * 1024;
+
+/**
+ * Aliases (`*name`) a policy may use when it is turned into data. Each alias expansion counts, so a
+ * "billion laughs" document (aliases of aliases) stops here instead of exhausting memory.
+ */
+export const MAX_POLICY_ALIASES = 100;
+
 const yamlToValue = (text: string, file: string): unknown => {
+  if (text.length > MAX_POLICY_CHARS) {
+    throw new PolicyError(file, [`${file}: larger than the limit of ${MAX_POLICY_CHARS} characters (expected a policy of a few KiB)`]);
+  }
   const lineCounter = new LineCounter();
   // The YAML 1.2 core schema: `2026-12-31` stays a string, `yes` stays a string, and no
   // application-specific tag (`!!timestamp`, `!!binary`) changes a value's type behind the schema.
+  // uniqueKeys: a key given twice in a mapping is an error (never "the last one wins").
   const doc = parseDocument(text, {
     schema: 'core',
     resolveKnownTags: false,
@@ -33,10 +46,24 @@ const yamlToValue = (text: string, file: string): unknown => {
   });
   const problems = [...doc.errors, ...doc.warnings].map((e) => {
     const { line, col } = lineCounter.linePos(e.pos[0]);
+    if (e.code === 'DUPLICATE_KEY') {
+      // yaml's message does not say which key: read it at the error's position.
+      const key = /^(?:"((?:[^"\\\n]|\\.){0,64})"|'([^'\n]{0,64})'|([^:#\n]{1,64}?))\s*:/.exec(text.slice(e.pos[0]));
+      const name = key ? (key[1] ?? key[2] ?? key[3] ?? '').trim() : '';
+      return `${file}:${line}:${col}: duplicate key${name ? ` ${JSON.stringify(name)}` : ''} (each key may appear once in a mapping; ${e.message})`;
+    }
     return `${file}:${line}:${col}: ${e.message}`;
   });
   if (problems.length > 0) throw new PolicyError(file, problems);
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: MAX_POLICY_ALIASES });
+  } catch (cause) {
+    // yaml throws a ReferenceError for an excessive alias count (and for an alias it cannot resolve).
+    const reason = /alias/i.test((cause as Error).message)
+      ? `too many aliases: expanding them would exceed the limit of ${MAX_POLICY_ALIASES} (expected a policy without nested aliases)`
+      : 'cannot be turned into data (an unresolvable alias?)';
+    throw new PolicyError(file, [`${file}: ${reason}`], { cause });
+  }
 };
 
 /** The rules that span several fields (the schema validates each field on its own). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +37,7 @@ describe('FileArtifactStore', () => {
 
   it('reads an absolute file:/// URI, percent escapes decoded', async () => {
     // Prepare
-    const store = new FileArtifactStore({ baseDir: '/nowhere' });
+    const store = new FileArtifactStore({ baseDir: '/nowhere', roots: [dir] });
     const uri = pathToFileURL(join(dir, 'reports', 'sub dir', 'naïve 100%.json')).href;
 
     // Act
@@ -101,7 +102,7 @@ describe('FileArtifactStore', () => {
     const open = store.open('file:reports', { maxBytes: 1024 });
 
     // Assess
-    await expect(open).rejects.toThrow(`file:reports: ${join(dir, 'reports')} is a directory (expected a file)`);
+    await expect(open).rejects.toThrow(`file:reports: ${join(dir, 'reports')} is not a regular file (a directory); expected a regular file`);
   });
 
   it('refuses a file over the limit from its size, before reading', async () => {
@@ -150,5 +151,64 @@ describe('FileArtifactStore', () => {
     // Assess
     expect(bias).toEqual({ g: 1 });
     await expect(big).rejects.toThrow('larger than the limit of 28 bytes (the file is 30 bytes)');
+  });
+
+  describe('confinement (issue 9, rows 1 and 7)', () => {
+    it('refuses a path outside the roots without telling whether it exists', async () => {
+      // Prepare
+      const store = new FileArtifactStore({ baseDir: dir });
+      // Act / Assess
+      for (const uri of ['file:/proc/self/environ', 'file:///etc/passwd', 'file:../outside.json', 'file:/nonexistent/x.json']) {
+        await expect(store.open(uri, { maxBytes: 1024 })).rejects.toThrow(/is outside the allowed evidence roots/);
+      }
+    });
+
+    it('resolves symbolic links before the check: a link inside a root that leads out is refused', async () => {
+      // Prepare
+      symlinkSync('/proc/self/environ', join(dir, 'reports', 'environ.json'));
+      symlinkSync(join(dir, 'reports', 'quality.json'), join(dir, 'reports', 'alias.json'));
+      const store = new FileArtifactStore({ baseDir: dir });
+      // Act / Assess
+      await expect(store.open('file:reports/environ.json', { maxBytes: 1024 })).rejects.toThrow(
+        `file:reports/environ.json: ${join(dir, 'reports', 'environ.json')} is outside the allowed evidence roots (${dir})`,
+      );
+      expect(await readAll(await store.open('file:reports/alias.json', { maxBytes: 1024 }))).toBe('{"q":1}');
+    });
+
+    it('reads from any of several roots, and never from a denied directory inside one', async () => {
+      // Prepare
+      const other = mkdtempSync(join(tmpdir(), 'modelgate-files-other-'));
+      writeFileSync(join(other, 'r.json'), '{}');
+      mkdirSync(join(dir, 'keys'), { recursive: true });
+      writeFileSync(join(dir, 'keys', 'private.pem'), 'secret');
+      const store = new FileArtifactStore({ baseDir: dir, roots: [dir, other], denied: [join(dir, 'keys')] });
+      try {
+        // Act / Assess
+        expect(await readAll(await store.open(`file:${other}/r.json`, { maxBytes: 1024 }))).toBe('{}');
+        await expect(store.open('file:keys/private.pem', { maxBytes: 1024 })).rejects.toThrow(/outside the allowed evidence roots/);
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses a FIFO at once, without opening it (opening would block until a writer comes)', async () => {
+      // Prepare
+      const fifo = join(dir, 'reports', 'pipe.json');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const store = new FileArtifactStore({ baseDir: dir });
+      try {
+        // Act / Assess
+        await expect(store.open('file:reports/pipe.json', { maxBytes: 1024 })).rejects.toThrow(
+          `file:reports/pipe.json: ${fifo} is not a regular file (a FIFO); expected a regular file`,
+        );
+      } finally {
+        rmSync(fifo, { force: true });
+      }
+    });
+
+    it('refuses a device even when it is inside a root', async () => {
+      const store = new FileArtifactStore({ baseDir: '/dev' });
+      await expect(store.open('file:zero', { maxBytes: 1024 })).rejects.toThrow('/dev/zero is not a regular file (a character device)');
+    });
   });
 });

@@ -319,7 +319,7 @@ describe('model-quality: evidence', () => {
     expect(shape).toBeInstanceOf(InvalidInputError);
     expect(shape.message).toBe('model-quality-statistics (inline://model-quality-statistics) at /binary_classification_metrics/auc/value: value is "high" (expected a number, "NaN", "Infinity" or null)');
     expect(syntax).toBeInstanceOf(EvidenceError);
-    expect(syntax.message).toMatch(/^inline:\/\/model-quality-statistics: model-quality-statistics is not valid JSON: /);
+    expect(syntax.message).toMatch(/^inline:\/\/model-quality-statistics: is not valid JSON at line 1, column 36: unexpected end of input/);
   });
 });
 

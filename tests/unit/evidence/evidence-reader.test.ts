@@ -76,7 +76,7 @@ describe('openEvidenceSet: URIs and stores', () => {
 
     // Assess
     await expect(unknown).rejects.toThrow(EvidenceError);
-    await expect(unknown).rejects.toThrow('gs://bucket/analysis.json: unsupported scheme "gs:" (supported: mem://)');
+    await expect(unknown).rejects.toThrow('gs://bucket/analysis.json: unsupported scheme "gs:" (supported: mem://; this deployment reads evidence from no other scheme)');
     await expect(noScheme).rejects.toThrow('reports/q.json: not a URI with a scheme (supported: mem://)');
     expect(store.opens).toBe(0);
   });

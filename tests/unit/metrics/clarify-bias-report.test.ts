@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseTolerantJson } from '../../../src/core/tolerant-json.js';
+import { parseStrictJson } from '../../../src/core/strict-json.js';
 import { matchClarifyFacet, mergeClarifyBiasReports, readClarifyBiasReport } from '../../../src/metrics/clarify/bias-report.js';
 
 const metric = (name: string, value: unknown, error?: string) => ({ name, description: `${name} description`, value, ...(error ? { error } : {}) });
@@ -57,7 +57,7 @@ describe('readClarifyBiasReport', () => {
     // Prepare
     const text = '{"post_training_bias_metrics":{"facets":{"sex":[{"value_or_threshold":"F","metrics":[{"name":"DI","value":Infinity}]}]}}}';
     // Act
-    const m = readClarifyBiasReport(parseTolerantJson(text)).entries[0]!.metrics;
+    const m = readClarifyBiasReport(parseStrictJson(text, 'report')).entries[0]!.metrics;
     // Assess
     expect(m.DI).toEqual({ value: null, reason: 'Clarify reported Infinity (a zero denominator)', raw: Infinity });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { InvalidInputError } from '../../../src/core/errors.js';
-import { parseTolerantJson } from '../../../src/core/tolerant-json.js';
+import { parseStrictJson } from '../../../src/core/strict-json.js';
 import { greaterIsBetter, knownQualityMetrics } from '../../../src/metrics/metric-direction.js';
 import {
   constraintAsThreshold,
@@ -53,7 +53,7 @@ describe('parseQualityStatistics', () => {
 
   it('parses multiclass and regression reports (the FORMATS.md example)', () => {
     // Act
-    const regression = parseQualityStatistics(parseTolerantJson('{"regression_metrics":{"mae":{"value":1.21,"standard_deviation":0.02},"r2":{"value":0.51,"standard_deviation":"NaN"}}}'));
+    const regression = parseQualityStatistics(parseStrictJson('{"regression_metrics":{"mae":{"value":1.21,"standard_deviation":0.02},"r2":{"value":0.51,"standard_deviation":"NaN"}}}', 'report'));
     const multiclass = parseQualityStatistics({ multiclass_classification_metrics: { weighted_f1: { value: 0.7, standard_deviation: 0.01 } } });
     // Assess
     expect(regression).toEqual({ problemType: 'regression', metrics: { mae: { value: 1.21, standardDeviation: 0.02 }, r2: { value: 0.51, standardDeviation: null } } });
@@ -63,7 +63,7 @@ describe('parseQualityStatistics', () => {
 
   it('reads "NaN", bare NaN and null values as not computable, and a bare number as a value', () => {
     // Act
-    const report = parseQualityStatistics(parseTolerantJson('{"binary_classification_metrics":{"auc":{"value":NaN},"f1":{"value":"NaN"},"f2":{"value":null},"recall":0.7,"precision":{"value":"0.8"}}}'));
+    const report = parseQualityStatistics(parseStrictJson('{"binary_classification_metrics":{"auc":{"value":NaN},"f1":{"value":"NaN"},"f2":{"value":null},"recall":0.7,"precision":{"value":"0.8"}}}', 'report'));
     // Assess
     expect(Number.isNaN(report.metrics['auc']!.value)).toBe(true);
     expect(Number.isNaN(report.metrics['f1']!.value)).toBe(true);

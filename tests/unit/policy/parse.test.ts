@@ -174,7 +174,7 @@ describe('parsePolicy: bad input names the file, the path and what was expected'
 
   it('reports a duplicate YAML key with its position', () => {
     // Act / Assess
-    expect(problemsOf(`${MINIMAL}match: {}\n`)).toEqual(['p.yaml:7:1: Map keys must be unique']);
+    expect(problemsOf(`${MINIMAL}match: {}\n`)).toEqual(['p.yaml:7:1: duplicate key "match" (each key may appear once in a mapping; Map keys must be unique)']);
   });
 
   it('says an empty file is empty', () => {

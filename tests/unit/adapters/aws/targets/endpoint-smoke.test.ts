@@ -23,7 +23,7 @@ let clock: number;
 /** Scripted latencies (ms) of the next invocations, consumed in order; a negative entry is an error after |ms|. */
 let script: number[];
 
-const verifier = () => new EndpointSmokeVerifier({ clientsFor, artifacts: [new FileArtifactStore()], now: () => clock });
+const verifier = () => new EndpointSmokeVerifier({ clientsFor, artifacts: [new FileArtifactStore({ roots: [dir] })], now: () => clock });
 const ctxWithSample = () => stepContext({ modelPackage: sourcePackage({ CustomerMetadataProperties: { 'modelgate:sample-payload': sampleUri } }) });
 
 beforeAll(async () => {
