@@ -15,6 +15,7 @@ import { handleRegistryEvent } from '../app/handle-registry-event.js';
 import { listRuns, showRun } from '../app/review-runs.js';
 import type { AppServices } from '../app/services.js';
 import { classifyFailure } from '../core/outcomes.js';
+import { parseStrictJson, StrictJsonError } from '../core/strict-json.js';
 import type { Decision } from '../core/run.js';
 import type { ConsoleOutbox } from '../adapters/local/console-outbox.js';
 
@@ -111,8 +112,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The one place an HTTP body becomes a value: UTF-8 (strictly), not empty, JSON. Every problem is
- * a 400 that says where. (JSON.parse for now; the strict reader that rejects duplicate keys takes
- * its place.)
+ * a 400 that says where. The strict reader refuses duplicate keys and bare NaN/Infinity, and its
+ * messages give line and column without quoting the body.
  */
 export const parseJsonBody = (bytes: Uint8Array): unknown => {
   let text: string;
@@ -123,9 +124,9 @@ export const parseJsonBody = (bytes: Uint8Array): unknown => {
   }
   if (text.trim() === '') throw new HttpError(400, 'empty body: expected an EventBridge event (JSON)');
   try {
-    return JSON.parse(text);
+    return parseStrictJson(text, 'request body', { nonFinite: 'reject' });
   } catch (err) {
-    throw new HttpError(400, `body is not valid JSON: ${(err as Error).message}`);
+    throw new HttpError(400, (err as Error).message);
   }
 };
 
@@ -144,9 +145,9 @@ const detailOf = (value: unknown, where: string): Record<string, unknown> => {
   if (typeof value !== 'string') throw badShape(where, expected, kindOf(value));
   let parsed: unknown;
   try {
-    parsed = JSON.parse(value);
+    parsed = parseStrictJson(value, where, { nonFinite: 'reject' });
   } catch (err) {
-    throw badShape(where, expected, `a string that is not JSON: ${(err as Error).message}`);
+    throw badShape(where, expected, `a string that is not JSON: ${err instanceof StrictJsonError ? err.detail : 'unreadable'}`);
   }
   if (!isObject(parsed)) throw badShape(where, expected, `a string holding ${kindOf(parsed)}`);
   return parsed;

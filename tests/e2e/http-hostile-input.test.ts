@@ -86,6 +86,17 @@ describe('the local API under hostile requests', () => {
     expect(res.body.error).toContain(expected);
   });
 
+  it.each([
+    ['a body with a key given twice', '{"Entries":[{"Source":"aws.sagemaker","Source":"aws.bedrock","DetailType":"x","Detail":"{}"}]}', 'duplicate key "Source"', 'line 1'],
+    ['a Detail string with a key given twice', '{"Entries":[{"Source":"aws.sagemaker","DetailType":"x","Detail":"{\\"a\\":1,\\"a\\":2}"}]}', '/Entries/0/Detail', 'duplicate key "a"'],
+    ['a bare NaN', '{"Entries":[{"Source":"aws.sagemaker","DetailType":"x","Detail":{"v":NaN}}]}', 'request body', 'line 1'],
+  ])('POST /events with %s is 400 saying where, without quoting the body', async (_name, body, where, expected) => {
+    const res = await post(`${stack.url}/events`, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toContain(where);
+    expect(res.body.error).toContain(expected);
+  });
+
   it.each(['//', '//x:99999/runs', '//[/runs'])('GET %s (a request target that is no URL) is 400, not 500', async (target) => {
     const res = await rawGet(stack.url, target);
     expect(res.status).toBe(400);
