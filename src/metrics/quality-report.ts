@@ -6,6 +6,7 @@
 import { InvalidInputError } from '../core/errors.js';
 import { toNumber } from '../core/tolerant-json.js';
 import { COUNT_DOMAIN, describeDomain, inDomain, STANDARD_DEVIATION_DOMAIN } from './metric-domain.js';
+import { describeValue } from '../core/describe-value.js';
 
 export const QUALITY_PROBLEM_TYPES = ['binary_classification', 'multiclass_classification', 'regression'] as const;
 export type QualityProblemType = (typeof QUALITY_PROBLEM_TYPES)[number];
@@ -32,12 +33,6 @@ export const jsonPointer = (...segments: Array<string | number>): string =>
   segments.length === 0 ? '/' : segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const describeValue = (v: unknown): string => {
-  if (v === undefined) return 'absent';
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-};
 
 // Sections of a binary report that are not single metrics; modelgate does not gate on them.
 const NOT_METRICS = new Set(['confusion_matrix', 'receiver_operating_characteristic_curve', 'precision_recall_curve']);

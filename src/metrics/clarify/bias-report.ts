@@ -10,6 +10,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import { toNumber } from '../../core/tolerant-json.js';
 import { sameValue, sliceOf, isNumericFacet } from '../bias/facets.js';
 import { canonicalBiasMetric, type BiasMetricName, type BiasValue, type FacetSpec } from '../bias/types.js';
+import { describeValue } from '../../core/describe-value.js';
 
 export const CLARIFY_BIAS_SECTIONS = ['pre_training_bias_metrics', 'post_training_bias_metrics'] as const;
 export type ClarifyBiasSection = (typeof CLARIFY_BIAS_SECTIONS)[number];
@@ -47,7 +48,7 @@ const groupOf = (raw: unknown, where: string): ClarifyGroup => {
   }
   if (typeof raw === 'number' || typeof raw === 'boolean') return { kind: 'values', values: [String(raw)] };
   if (Array.isArray(raw) && raw.length > 0 && raw.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) return { kind: 'values', values: raw.map(String) };
-  throw new InvalidInputError(`value_or_threshold is ${JSON.stringify(raw)}`, where, 'a string, a number or a list of values');
+  throw new InvalidInputError(`value_or_threshold is ${describeValue(raw)}`, where, 'a string, a number or a list of values');
 };
 
 const sliceFor = (column: string, g: ClarifyGroup): string => (g.kind === 'threshold' ? `${column}>${g.threshold}` : `${column}=${g.values.join('|')}`);
@@ -58,7 +59,7 @@ export const clarifyValue = (metric: Record<string, unknown>): BiasValue => {
   const error = typeof metric['error'] === 'string' && metric['error'] !== '' ? metric['error'] : null;
   if (raw === null || raw === undefined) return { value: null, reason: error ? `Clarify reported no value: ${error}` : 'Clarify reported no value' };
   const n = toNumber(raw);
-  if (n === null) return { value: null, reason: `Clarify reported a value that is not a number: ${JSON.stringify(raw).slice(0, 80)}` };
+  if (n === null) return { value: null, reason: `Clarify reported a value that is not a number: ${describeValue(raw)}` };
   if (Number.isNaN(n)) return { value: null, reason: `Clarify reported NaN${error ? `: ${error}` : ''}` };
   if (!Number.isFinite(n)) return { value: null, reason: `Clarify reported ${n > 0 ? 'Infinity' : '-Infinity'} (a zero denominator)${error ? `: ${error}` : ''}`, raw: n };
   return { value: n };

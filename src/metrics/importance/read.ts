@@ -9,6 +9,7 @@
  */
 import { toNumber } from '../../core/tolerant-json.js';
 import { ImportanceFormatError } from './errors.js';
+import { describeValue } from '../../core/describe-value.js';
 
 export interface ImportanceReadOptions {
   /** Use this label key of a Clarify report; by default the only key, or the mean over all keys. */
@@ -28,7 +29,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const finiteAbs = (v: unknown, path: string): number => {
   const n = toNumber(v);
   if (n === null || !Number.isFinite(n)) {
-    throw new ImportanceFormatError(path, `importance ${JSON.stringify(v)} is not a finite number`);
+    throw new ImportanceFormatError(path, `importance ${describeValue(v)} is not a finite number`);
   }
   return Math.abs(n);
 };

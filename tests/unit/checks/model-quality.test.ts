@@ -317,7 +317,7 @@ describe('model-quality: evidence', () => {
     const syntax = await rejection(run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': '{"binary_classification_metrics": {' }));
     // Assess
     expect(shape).toBeInstanceOf(InvalidInputError);
-    expect(shape.message).toBe('model-quality-statistics (inline://model-quality-statistics) at /binary_classification_metrics/auc/value: value is "high" (expected a number, "NaN", "Infinity" or null)');
+    expect(shape.message).toBe('model-quality-statistics (inline://model-quality-statistics) at /binary_classification_metrics/auc/value: value is a string of 4 characters (expected a number, "NaN", "Infinity" or null)');
     expect(syntax).toBeInstanceOf(EvidenceError);
     expect(syntax.message).toMatch(/^inline:\/\/model-quality-statistics: is not valid JSON at line 1, column 36: unexpected end of input/);
   });

@@ -95,9 +95,9 @@ describe('parseQualityStatistics', () => {
     ['not an object', [1, 2], 'stats at /: the document is an array (expected an object with one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics)'],
     ['no section', { metrics: {} }, 'stats at /: no metrics section (keys: metrics) (expected one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics)'],
     ['two sections', { regression_metrics: {}, binary_classification_metrics: {} }, 'stats at /: several metrics sections (binary_classification_metrics, regression_metrics) (expected exactly one problem type)'],
-    ['section not an object', { regression_metrics: [] }, 'stats at /regression_metrics: regression_metrics is [] (expected an object of metrics)'],
-    ['a non-numeric value', { regression_metrics: { mae: { value: 'high' } } }, 'stats at /regression_metrics/mae/value: value is "high" (expected a number, "NaN", "Infinity" or null)'],
-    ['a non-numeric deviation', { regression_metrics: { mae: { value: 1, standard_deviation: 'small' } } }, 'stats at /regression_metrics/mae/standard_deviation: standard_deviation is "small" (expected a number or "NaN")'],
+    ['section not an object', { regression_metrics: [] }, 'stats at /regression_metrics: regression_metrics is an array of 0 (expected an object of metrics)'],
+    ['a non-numeric value', { regression_metrics: { mae: { value: 'high' } } }, 'stats at /regression_metrics/mae/value: value is a string of 4 characters (expected a number, "NaN", "Infinity" or null)'],
+    ['a non-numeric deviation', { regression_metrics: { mae: { value: 1, standard_deviation: 'small' } } }, 'stats at /regression_metrics/mae/standard_deviation: standard_deviation is a string of 5 characters (expected a number or "NaN")'],
     ['a bad item count', { dataset: { item_count: -3 }, regression_metrics: {} }, 'stats at /dataset/item_count: item_count is -3 (expected a non-negative integer)'],
   ])('rejects %s, naming the JSON path and what was expected', (_case, doc, message) => {
     // Act
