@@ -1,8 +1,6 @@
 /**
  * `modelgate evaluate`: runs the gate once. Exit 0 approve, 1 reject, 2 needs_review, 64 bad input.
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { evaluateSubject } from '../../app/evaluate-subject.js';
 import { PolicyError } from '../../core/errors.js';
 import type { ModelPackage } from '../../core/model-package.js';
@@ -15,6 +13,7 @@ import { renderHtmlReport } from '../html-report.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../io.js';
 import { loadModelPackage, parseEvidenceArgs } from '../model-package-input.js';
+import { checkOutputPath, writeOutputFile } from '../output-file.js';
 import { renderRun } from '../render.js';
 import { openServices, type CommandServices } from '../services.js';
 
@@ -50,6 +49,8 @@ export const evaluateCommand = async (argv: string[], io: CliIO): Promise<number
   const format = oneOf(values.format, ['text', 'json'] as const, '--format', EVALUATE_USAGE) ?? 'text';
   if (values.policy && values.policies) throw new UsageError('give --policy or --policies, not both', EVALUATE_USAGE);
   const evidence = parseEvidenceArgs(values.evidence ?? [], EVALUATE_USAGE);
+  // Before anything is evaluated or recorded: a report path that cannot be written is a usage error.
+  const reportPath = values.report !== undefined ? await checkOutputPath('--report', values.report, io.cwd, EVALUATE_USAGE) : undefined;
 
   const stack = await openServices(io);
   try {
@@ -74,10 +75,9 @@ export const evaluateCommand = async (argv: string[], io: CliIO): Promise<number
     const { run } = outcome;
     if (format === 'json') io.stdout(`${JSON.stringify(run, null, 2)}\n`);
     else io.stdout(renderRun(run));
-    if (values.report) {
-      const path = resolve(io.cwd, values.report);
-      await writeFile(path, renderHtmlReport(run));
-      io.stderr(`report written to ${path}\n`);
+    if (reportPath !== undefined) {
+      await writeOutputFile('--report', reportPath, renderHtmlReport(run), `run ${run.runId} was recorded (${run.decision}); only the report is missing`);
+      io.stderr(`report written to ${reportPath}\n`);
     }
     return exitForDecision[run.decision];
   } finally {
