@@ -44,6 +44,7 @@ const full: DeepRequired<RunRecord> = {
   checks: [
     {
       id: 'bias',
+      use: 'bias',
       version: '1.2.0',
       severity: 'blocking',
       status: 'fail',
