@@ -8,6 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { validatePolicyDocument } from '../../generated/validators.js';
 import { PolicyError } from '../errors.js';
+import { targetOptionProblems } from '../promotion/target-options.js';
 import { problemsOf } from '../schema.js';
 import { entryIdOf, type LoadedPolicy, type PolicyDocument } from './types.js';
 
@@ -68,6 +69,7 @@ const crossFieldProblems = (doc: PolicyDocument, file: string): string[] => {
     if (first === undefined) stageIndex.set(s.name, i);
     else at(`/promotion/stages/${i}/name`, `stage "${s.name}" is already defined at /promotion/stages/${first}; stage names must be unique`);
     s.targets.forEach((t, j) => {
+      problems.push(...targetOptionProblems(t, file, `/promotion/stages/${i}/targets/${j}`));
       // The role modelgate assumes lives in the hosting account (CROSS-ACCOUNT.md).
       const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(t.roleArn)?.[1];
       if (roleAccount !== undefined && roleAccount !== t.account) {
