@@ -2,7 +2,7 @@
  * `modelgate evaluate`: runs the gate once. Exit 0 approve, 1 reject, 2 needs_review, 64 bad input.
  */
 import { evaluateSubject } from '../../app/evaluate-subject.js';
-import { PolicyError } from '../../core/errors.js';
+import { NotFoundError, PolicyError } from '../../core/errors.js';
 import type { ModelPackage } from '../../core/model-package.js';
 import { validatePolicyChecks } from '../../core/policy/parse.js';
 import type { LoadedPolicy } from '../../core/policy/types.js';
@@ -39,6 +39,18 @@ export const loadCheckedPolicies = async (stack: CommandServices, path: string |
   return policies;
 };
 
+/** A model package from a file or, for an ARN, the registry; "not found" says where it looked and which setting chose that. */
+const lookUp = async (stack: CommandServices, ref: string, cwd: string, option: string): Promise<ModelPackage> => {
+  try {
+    return await loadModelPackage(ref, cwd, stack.services.registry);
+  } catch (err) {
+    if (err instanceof NotFoundError && ref.startsWith('arn:')) {
+      throw new NotFoundError('model package', `${ref} (${option}): looked in ${stack.registryLocation(ref)}`);
+    }
+    throw err;
+  }
+};
+
 export const evaluateCommand = async (argv: string[], io: CliIO): Promise<number> => {
   const { values } = parseCommandArgs(argv, options, EVALUATE_USAGE);
   if (values.help) {
@@ -52,14 +64,14 @@ export const evaluateCommand = async (argv: string[], io: CliIO): Promise<number
   // Before anything is evaluated or recorded: a report path that cannot be written is a usage error.
   const reportPath = values.report !== undefined ? await checkOutputPath('--report', values.report, io.cwd, EVALUATE_USAGE) : undefined;
 
-  const stack = await openServices(io);
+  const stack = await openServices(io, { publishes: values.apply === true, ...(ref.startsWith('arn:') ? { modelPackageArn: ref } : {}) });
   try {
     const { services } = stack;
     const policies = await loadCheckedPolicies(stack, values.policy ?? values.policies);
-    const modelPackage = await loadModelPackage(ref, io.cwd, services.registry);
+    const modelPackage = await lookUp(stack, ref, io.cwd, '--model-package');
     let champion: ModelPackage | null | undefined;
     if (values.champion === 'none') champion = null;
-    else if (values.champion !== undefined) champion = await loadModelPackage(values.champion, io.cwd, services.registry);
+    else if (values.champion !== undefined) champion = await lookUp(stack, values.champion, io.cwd, '--champion');
     if (io.isTTY && format === 'text') io.stderr(`evaluating ${modelPackage.ModelPackageGroupName}/${modelPackage.ModelPackageVersion}…\n`);
 
     const outcome = await evaluateSubject(services, {
