@@ -146,6 +146,13 @@ describe('run-record.schema.json', () => {
     expect(problems).toEqual([]);
   });
 
+  it('still accepts a run recorded before check entries had ids (a result without use)', () => {
+    // Prepare
+    const old = { ...fullRecord, checks: fullRecord.checks.map(({ use: _use, ...rest }) => rest) };
+    // Act / Assess
+    expect(problemsOf(validate, old, 'old run')).toEqual([]);
+  });
+
   it('names exactly the keys of RunRecord at every level', () => {
     // Act
     const mismatches = keyMismatches(runRecordSchema as Schema, full);

@@ -4,8 +4,11 @@
  * unique within the policy; waivers name the entry id.
  */
 import { describe, expect, it } from '@jest/globals';
+import type { CheckResult } from '../../../src/core/check.js';
+import { decide } from '../../../src/core/decide.js';
 import { PolicyError } from '../../../src/core/errors.js';
 import { parsePolicy } from '../../../src/core/policy/parse.js';
+import type { Waiver } from '../../../src/core/policy/types.js';
 
 const HEAD = `apiVersion: modelgate/v1
 kind: Policy
@@ -70,5 +73,25 @@ waivers:
     expect(problems).toEqual([
       'p.yaml at /waivers/0/check: waiver for check "model-quality", which names no check entry of this policy (expected an entry id: quality-floor, quality-stretch)',
     ]);
+  });
+});
+
+describe('decide with one check listed twice', () => {
+  const failing = (id: string): CheckResult => ({
+    id, use: 'model-quality', version: '1.0.0', severity: 'blocking', status: 'fail', summary: 'auc low',
+    metrics: [{ name: 'auc', value: 0.9, passed: false }], findings: [{ severity: 'error', message: 'auc is 0.9, below min 0.95', metric: 'auc' }], durationMs: 1,
+  });
+  const waiver: Waiver = { check: 'model-quality-stretch', subjects: ['churn-xgb/*'], until: '2099-12-31', approvedBy: 'jane', reason: 'ticket 1' };
+  const subject = { group: 'churn-xgb', version: '7' };
+  const now = new Date('2026-06-15T12:00:00Z');
+
+  it('applies a waiver to the entry it names, not to the other entry of the same check', () => {
+    // Act
+    const both = decide({ results: [failing('model-quality'), failing('model-quality-stretch')], waivers: [waiver], subject, now });
+    const stretchOnly = decide({ results: [failing('model-quality-stretch')], waivers: [waiver], subject, now });
+    // Assess
+    expect(both.decision).toBe('reject');
+    expect(both.waivers.applied.map((w) => w.check)).toEqual(['model-quality-stretch']);
+    expect(stretchOnly.decision).toBe('approve');
   });
 });
