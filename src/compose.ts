@@ -10,7 +10,7 @@ import checks from '../checks/index.js';
 import { checkConfigValidators } from './generated/validators.js';
 import type { AppLogger, AppServices } from './app/services.js';
 import { createCheckRegistry } from './core/check-registry.js';
-import { systemClock, type ArtifactStore, type PolicySource } from './core/ports.js';
+import { systemClock, type ArtifactStore, type EventPublisher, type PolicySource } from './core/ports.js';
 import { InvalidInputError } from './core/errors.js';
 import { createDocumentClient, createEventBridgeClient, createSageMakerClient, createSnsClient } from './adapters/aws/clients.js';
 import { DynamoDbLedger } from './adapters/aws/dynamodb-ledger.js';
@@ -188,13 +188,33 @@ const kmsSignerFrom = (env: AwsEnvironment, keyId: string): KmsSigner => {
   return new KmsSigner({ client: createKmsClient({ env }), keyId, trustedKeyIds });
 };
 
+/** The publisher of a CLI command that was told no bus is needed: using it is a configuration error. */
+const missingEventBus: EventPublisher = {
+  publish: async () => {
+    throw new InvalidInputError('MODELGATE_EVENT_BUS is not set', 'environment', "MODELGATE_EVENT_BUS (modelgate's event bus), needed to publish events (evaluate --apply, override, promote)");
+  },
+};
+
 /**
  * The deployed path: SageMaker, S3 (the only evidence scheme), DynamoDB, EventBridge, SNS. Clients
  * are built once per call; a Lambda calls this once at module scope.
  */
-export const composeAws = (env: AwsEnvironment, opts: { logger: AppLogger; outboxSink?: (line: string) => void; requireTopic?: boolean }): AppServices => {
+export const composeAws = (
+  env: AwsEnvironment,
+  opts: {
+    logger: AppLogger;
+    outboxSink?: (line: string) => void;
+    requireTopic?: boolean;
+    /**
+     * Default true (every Lambda publishes). The CLI passes false for a command that publishes
+     * nothing (`evaluate` without `--apply`, `runs list`): the bus is then needed only when used, and
+     * a publish without it is an InvalidInputError naming MODELGATE_EVENT_BUS.
+     */
+    requireEventBus?: boolean;
+  },
+): AppServices => {
   const tableName = requireEnv(env, 'MODELGATE_LEDGER_TABLE', 'the ledger table');
-  const busName = requireEnv(env, 'MODELGATE_EVENT_BUS', "modelgate's event bus");
+  const busName = opts.requireEventBus === false ? env.MODELGATE_EVENT_BUS : requireEnv(env, 'MODELGATE_EVENT_BUS', "modelgate's event bus");
   const topicArn = opts.requireTopic ? requireEnv(env, 'MODELGATE_TOPIC_ARN', 'the SNS topic for notifications') : env.MODELGATE_TOPIC_ARN;
   const consoleUrl = env.MODELGATE_CONSOLE_URL?.replace(/\/+$/, '');
   const root = projectRoot();
@@ -209,7 +229,7 @@ export const composeAws = (env: AwsEnvironment, opts: { logger: AppLogger; outbo
     registry: new SageMakerRegistry({ client: createSageMakerClient({ env }) }),
     artifacts,
     ledger: new DynamoDbLedger({ client: createDocumentClient({ env }), tableName }),
-    publisher: new EventBridgePublisher({ client: createEventBridgeClient({ env }), busName }),
+    publisher: busName ? new EventBridgePublisher({ client: createEventBridgeClient({ env }), busName }) : missingEventBus,
     notifier: topicArn
       ? new SnsNotifier({ client: createSnsClient({ env }), topicArn, ...(consoleUrl ? { consoleUrlBase: consoleUrl } : {}) })
       : new ConsoleOutbox(opts.outboxSink),

@@ -11,7 +11,7 @@ import { InvalidInputError, PolicyError } from '../core/errors.js';
 import { registrantIdentities, type ModelPackage } from '../core/model-package.js';
 import { selectPolicy } from '../core/policy/match.js';
 import { attestationOf, signDecision } from '../core/promotion/attestation.js';
-import type { LoadedPolicy } from '../core/policy/types.js';
+import { entryIdOf, type LoadedPolicy } from '../core/policy/types.js';
 import { dedupeKey, newRunId } from '../core/run-id.js';
 import type { RunRecord } from '../core/run.js';
 import { parseModelPackageArn, type Subject } from '../core/subject.js';
@@ -90,7 +90,8 @@ const invocationsOf = (services: AppServices, policy: LoadedPolicy): CheckInvoca
   policy.doc.checks.map((entry, i) => {
     const definition = services.checks.get(entry.use);
     const base: CheckInvocation = {
-      id: entry.use,
+      id: entryIdOf(entry),
+      use: entry.use,
       severity: entry.severity ?? 'blocking',
       ...(entry.timeoutSeconds !== undefined ? { timeoutMs: entry.timeoutSeconds * 1000 } : {}),
     };

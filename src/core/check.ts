@@ -137,7 +137,10 @@ export const defineCheck = <C>(def: CheckDefinition<C>): CheckDefinition<C> => {
 
 /** The result of one check in a run, as recorded and printed. */
 export interface CheckResult {
+  /** The policy entry's id (`id:`, default `use:`), unique within the run; waivers name it. */
   id: string;
+  /** The check module that ran; absent in runs recorded before entries had ids (then `id` is the module). */
+  use?: string;
   version: string;
   severity: Severity;
   status: CheckStatus;

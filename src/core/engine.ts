@@ -8,7 +8,10 @@ import { IncompleteCheckError, isTransientFailure, MissingEvidenceError, Transie
 
 /** One check as the policy asks for it, resolved against the registry. */
 export interface CheckInvocation {
+  /** The policy entry's id (`id`, default `use`): what the result is recorded under. */
   id: string;
+  /** The check module the entry names; defaults to `id`. */
+  use?: string;
   severity: Severity;
   /** Absent when the policy names a check that is not registered. */
   definition?: CheckDefinition<unknown>;
@@ -37,6 +40,7 @@ const errorResult = (
   partial?: CheckOutcome,
 ): CheckResult => ({
   id: inv.id,
+  use: inv.definition?.id ?? inv.use ?? inv.id,
   version: inv.definition?.version ?? '0.0.0',
   severity: inv.severity,
   status: 'error',
@@ -82,7 +86,7 @@ const runOne = async (inv: CheckInvocation, inputFor: CheckInputFactory, opts: E
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const def = inv.definition;
-  if (!def) return errorResult(inv, 'unknown_check', `unknown check "${inv.id}"`, 0);
+  if (!def) return errorResult(inv, 'unknown_check', `unknown check "${inv.use ?? inv.id}"`, 0);
   if (inv.configProblems && inv.configProblems.length > 0) {
     return errorResult(inv, 'invalid_config', `invalid config: ${inv.configProblems.join('; ')}`, 0);
   }
@@ -107,7 +111,8 @@ const runOne = async (inv: CheckInvocation, inputFor: CheckInputFactory, opts: E
     const problem = outcomeProblem(outcome);
     if (problem) return errorResult(inv, 'exception', `check ${problem}`, elapsed());
     return {
-      id: def.id,
+      id: inv.id,
+      use: def.id,
       version: def.version,
       severity: inv.severity,
       status: outcome.status,

@@ -94,7 +94,7 @@ describe('schemas/check-result.schema.json and the CheckResult type', () => {
   const finding: Required<Finding> = { severity: 'error', message: 'DI for sex=F is 0.62, below min 0.8', metric: 'DI', slice: 'sex=F' };
   const error: Required<NonNullable<CheckResult['error']>> = { kind: 'exception', message: 'boom' };
   const full: Required<CheckResult> = {
-    id: 'bias', version: '1.2.3', severity: 'blocking', status: 'error', summary: 'DI for sex=F is 0.62, below min 0.8',
+    id: 'bias', use: 'bias', version: '1.2.3', severity: 'blocking', status: 'error', summary: 'DI for sex=F is 0.62, below min 0.8',
     metrics: [metric], findings: [finding], error, durationMs: 12,
   };
   const defs = checkResultSchema.definitions as Record<string, { properties: Record<string, unknown> }>;
@@ -115,7 +115,7 @@ describe('schemas/check-result.schema.json and the CheckResult type', () => {
 
   it('requires what the type requires', () => {
     const requiredOf = (o: Record<string, unknown>, optional: string[]) => keys(o).filter((k) => !optional.includes(k));
-    expect([...checkResultSchema.required].sort()).toEqual(requiredOf(full, ['error']));
+    expect([...checkResultSchema.required].sort()).toEqual(requiredOf(full, ['error', 'use']));
     expect([...(defs['metric'] as unknown as { required: string[] }).required].sort()).toEqual(['name', 'value']);
   });
 

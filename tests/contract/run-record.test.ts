@@ -44,6 +44,7 @@ const full: DeepRequired<RunRecord> = {
   checks: [
     {
       id: 'bias',
+      use: 'bias',
       version: '1.2.0',
       severity: 'blocking',
       status: 'fail',
@@ -143,6 +144,13 @@ describe('run-record.schema.json', () => {
     const problems = problemsOf(validate, fullRecord, 'run');
     // Assess
     expect(problems).toEqual([]);
+  });
+
+  it('still accepts a run recorded before check entries had ids (a result without use)', () => {
+    // Prepare
+    const old = { ...fullRecord, checks: fullRecord.checks.map(({ use: _use, ...rest }) => rest) };
+    // Act / Assess
+    expect(problemsOf(validate, old, 'old run')).toEqual([]);
   });
 
   it('names exactly the keys of RunRecord at every level', () => {

@@ -1,10 +1,8 @@
 /**
  * `modelgate evaluate`: runs the gate once. Exit 0 approve, 1 reject, 2 needs_review, 64 bad input.
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { evaluateSubject } from '../../app/evaluate-subject.js';
-import { PolicyError } from '../../core/errors.js';
+import { NotFoundError, PolicyError } from '../../core/errors.js';
 import type { ModelPackage } from '../../core/model-package.js';
 import { validatePolicyChecks } from '../../core/policy/parse.js';
 import type { LoadedPolicy } from '../../core/policy/types.js';
@@ -15,6 +13,7 @@ import { renderHtmlReport } from '../html-report.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../io.js';
 import { loadModelPackage, parseEvidenceArgs } from '../model-package-input.js';
+import { checkOutputPath, writeOutputFile } from '../output-file.js';
 import { renderRun } from '../render.js';
 import { openServices, type CommandServices } from '../services.js';
 
@@ -40,6 +39,18 @@ export const loadCheckedPolicies = async (stack: CommandServices, path: string |
   return policies;
 };
 
+/** A model package from a file or, for an ARN, the registry; "not found" says where it looked and which setting chose that. */
+const lookUp = async (stack: CommandServices, ref: string, cwd: string, option: string): Promise<ModelPackage> => {
+  try {
+    return await loadModelPackage(ref, cwd, stack.services.registry);
+  } catch (err) {
+    if (err instanceof NotFoundError && ref.startsWith('arn:')) {
+      throw new NotFoundError('model package', `${ref} (${option}): looked in ${stack.registryLocation(ref)}`);
+    }
+    throw err;
+  }
+};
+
 export const evaluateCommand = async (argv: string[], io: CliIO): Promise<number> => {
   const { values } = parseCommandArgs(argv, options, EVALUATE_USAGE);
   if (values.help) {
@@ -50,15 +61,17 @@ export const evaluateCommand = async (argv: string[], io: CliIO): Promise<number
   const format = oneOf(values.format, ['text', 'json'] as const, '--format', EVALUATE_USAGE) ?? 'text';
   if (values.policy && values.policies) throw new UsageError('give --policy or --policies, not both', EVALUATE_USAGE);
   const evidence = parseEvidenceArgs(values.evidence ?? [], EVALUATE_USAGE);
+  // Before anything is evaluated or recorded: a report path that cannot be written is a usage error.
+  const reportPath = values.report !== undefined ? await checkOutputPath('--report', values.report, io.cwd, EVALUATE_USAGE) : undefined;
 
-  const stack = await openServices(io);
+  const stack = await openServices(io, { publishes: values.apply === true, ...(ref.startsWith('arn:') ? { modelPackageArn: ref } : {}) });
   try {
     const { services } = stack;
     const policies = await loadCheckedPolicies(stack, values.policy ?? values.policies);
-    const modelPackage = await loadModelPackage(ref, io.cwd, services.registry);
+    const modelPackage = await lookUp(stack, ref, io.cwd, '--model-package');
     let champion: ModelPackage | null | undefined;
     if (values.champion === 'none') champion = null;
-    else if (values.champion !== undefined) champion = await loadModelPackage(values.champion, io.cwd, services.registry);
+    else if (values.champion !== undefined) champion = await lookUp(stack, values.champion, io.cwd, '--champion');
     if (io.isTTY && format === 'text') io.stderr(`evaluating ${modelPackage.ModelPackageGroupName}/${modelPackage.ModelPackageVersion}…\n`);
 
     const outcome = await evaluateSubject(services, {
@@ -74,10 +87,9 @@ export const evaluateCommand = async (argv: string[], io: CliIO): Promise<number
     const { run } = outcome;
     if (format === 'json') io.stdout(`${JSON.stringify(run, null, 2)}\n`);
     else io.stdout(renderRun(run));
-    if (values.report) {
-      const path = resolve(io.cwd, values.report);
-      await writeFile(path, renderHtmlReport(run));
-      io.stderr(`report written to ${path}\n`);
+    if (reportPath !== undefined) {
+      await writeOutputFile('--report', reportPath, renderHtmlReport(run), `run ${run.runId} was recorded (${run.decision}); only the report is missing`);
+      io.stderr(`report written to ${reportPath}\n`);
     }
     return exitForDecision[run.decision];
   } finally {

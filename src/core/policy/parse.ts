@@ -8,8 +8,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { ValidateFunction } from 'ajv';
 import { validatePolicyDocument } from '../../generated/validators.js';
 import { PolicyError } from '../errors.js';
+import { targetOptionProblems } from '../promotion/target-options.js';
 import { problemsOf } from '../schema.js';
-import type { LoadedPolicy, PolicyDocument } from './types.js';
+import { entryIdOf, type LoadedPolicy, type PolicyDocument } from './types.js';
 
 // schemas/policy.schema.json, compiled at build time (scripts/compile-validators.mjs).
 const validatePolicy = validatePolicyDocument as unknown as ValidateFunction;
@@ -71,16 +72,20 @@ const crossFieldProblems = (doc: PolicyDocument, file: string): string[] => {
   const problems: string[] = [];
   const at = (path: string, problem: string): void => void problems.push(`${file} at ${path}: ${problem}`);
 
+  // Entry ids (`id`, default `use`) are unique: they name the result in the run and in waivers.
   const firstIndex = new Map<string, number>();
   doc.checks.forEach((c, i) => {
-    const first = firstIndex.get(c.use);
-    if (first === undefined) firstIndex.set(c.use, i);
-    else at(`/checks/${i}/use`, `check "${c.use}" is already listed at /checks/${first}; list each check once`);
+    const id = entryIdOf(c);
+    const first = firstIndex.get(id);
+    if (first === undefined) firstIndex.set(id, i);
+    else if (c.id === undefined) {
+      at(`/checks/${i}`, `entry id "${id}" is already used by /checks/${first} (expected a unique id; give one of the entries an \`id:\`, e.g. id: ${id}-2)`);
+    } else at(`/checks/${i}/id`, `entry id "${id}" is already used by /checks/${first} (expected an id unique within the policy)`);
   });
 
   (doc.waivers ?? []).forEach((w, i) => {
     if (!firstIndex.has(w.check)) {
-      at(`/waivers/${i}/check`, `waiver for check "${w.check}", which this policy does not run (expected one of: ${[...firstIndex.keys()].join(', ')})`);
+      at(`/waivers/${i}/check`, `waiver for check "${w.check}", which names no check entry of this policy (expected an entry id: ${[...firstIndex.keys()].join(', ')})`);
     }
     if (w.reason.trim() === '') at(`/waivers/${i}/reason`, 'must not be blank (expected why the waiver is granted)');
   });
@@ -91,6 +96,7 @@ const crossFieldProblems = (doc: PolicyDocument, file: string): string[] => {
     if (first === undefined) stageIndex.set(s.name, i);
     else at(`/promotion/stages/${i}/name`, `stage "${s.name}" is already defined at /promotion/stages/${first}; stage names must be unique`);
     s.targets.forEach((t, j) => {
+      problems.push(...targetOptionProblems(t, file, `/promotion/stages/${i}/targets/${j}`));
       // The role modelgate assumes lives in the hosting account (CROSS-ACCOUNT.md).
       const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(t.roleArn)?.[1];
       if (roleAccount !== undefined && roleAccount !== t.account) {

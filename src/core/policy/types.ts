@@ -7,6 +7,11 @@ import type { Severity } from '../check.js';
 export interface PolicyCheckEntry {
   /** A check id from `checks/`. */
   use: string;
+  /**
+   * This entry's id in the run and in waivers; default `use`. Unique within the policy, so the same
+   * check may be listed twice (blocking at one threshold, advisory at a stricter one).
+   */
+  id?: string;
   severity?: Severity;
   /** Validated against that check's `configSchema`. */
   with?: Record<string, unknown>;
@@ -15,6 +20,7 @@ export interface PolicyCheckEntry {
 }
 
 export interface Waiver {
+  /** The id of the check entry it waives (`id`, default `use`). */
   check: string;
   /** A metric name; absent = the whole check. */
   metric?: string;
@@ -58,6 +64,9 @@ export interface PolicyDocument {
   decision?: { approvers?: string[]; allowManualApproval?: boolean };
   promotion?: { stages: PromotionStage[] };
 }
+
+/** The id of a check entry in a run and in waivers: its `id`, or its `use` when it has none. */
+export const entryIdOf = (entry: PolicyCheckEntry): string => entry.id ?? entry.use;
 
 /** A policy as loaded from a file: the document plus where it came from and its digest. */
 export interface LoadedPolicy {

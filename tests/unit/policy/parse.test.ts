@@ -133,11 +133,11 @@ describe('parsePolicy: bad input names the file, the path and what was expected'
     expect(problems).toHaveLength(3);
   });
 
-  it('refuses a check listed twice', () => {
+  it('refuses a check listed twice without distinct ids', () => {
     // Prepare
     const text = `${MINIMAL}  - use: bias\n  - use: model-quality\n    severity: advisory\n`;
     // Act / Assess
-    expect(problemsOf(text)).toEqual(['p.yaml at /checks/2/use: check "model-quality" is already listed at /checks/0; list each check once']);
+    expect(problemsOf(text)).toEqual(['p.yaml at /checks/2: entry id "model-quality" is already used by /checks/0 (expected a unique id; give one of the entries an `id:`, e.g. id: model-quality-2)']);
   });
 
   it('refuses a waiver for a check the policy does not run, and a blank reason', () => {
@@ -145,7 +145,7 @@ describe('parsePolicy: bad input names the file, the path and what was expected'
     const text = `${MINIMAL}waivers:\n  - { check: bias, subjects: ["a/1"], until: 2026-02-03, approvedBy: x, reason: "  " }\n`;
     // Act / Assess
     expect(problemsOf(text)).toEqual([
-      'p.yaml at /waivers/0/check: waiver for check "bias", which this policy does not run (expected one of: model-quality)',
+      'p.yaml at /waivers/0/check: waiver for check "bias", which names no check entry of this policy (expected an entry id: model-quality)',
       'p.yaml at /waivers/0/reason: must not be blank (expected why the waiver is granted)',
     ]);
   });

@@ -15,8 +15,8 @@ const full: DeepRequired<PolicyDocument> = {
   kind: 'Policy',
   metadata: { name: 'credit-risk', version: 3, owner: 'risk@example.com', description: 'all keys' },
   match: { modelPackageGroups: ['credit-*'], tags: { team: 'risk' } },
-  checks: [{ use: 'bias', severity: 'advisory', with: { minGroupSize: 30 }, timeoutSeconds: 30 }],
-  waivers: [{ check: 'bias', metric: 'CI', slice: 'sex=F', subjects: ['credit-*/12'], until: '2026-12-31', approvedBy: 'jane', reason: 'ticket' }],
+  checks: [{ use: 'bias', id: 'bias-advisory', severity: 'advisory', with: { minGroupSize: 30 }, timeoutSeconds: 30 }],
+  waivers: [{ check: 'bias-advisory', metric: 'CI', slice: 'sex=F', subjects: ['credit-*/12'], until: '2026-12-31', approvedBy: 'jane', reason: 'ticket' }],
   decision: { approvers: ['jane@example.com'], allowManualApproval: true },
   promotion: {
     stages: [

@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-bedrock';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { PromotionTarget } from '../../../core/policy/types.js';
+import { targetValidatorOf } from '../../../core/promotion/target-options.js';
 import type { HostingTarget, TargetContext, TargetProgress } from '../../../core/promotion/types.js';
 import { ensureModelShare, principalAssociation } from './bedrock-share.js';
 import { BEDROCK_CLIENT_TOKEN_MAX, BEDROCK_NAME_MAX, clientToken, resourceName } from './naming.js';
@@ -29,10 +30,8 @@ import { sessionNameFor } from './role-assumer.js';
 import type { RoleTarget } from './role-assumer.js';
 import type { ClientsFor } from './target-clients.js';
 import {
-  ROLE_ARN_PATTERN,
   arnAccount,
   call,
-  compileTargetSchema,
   dryRun,
   failed,
   failedOrThrow,
@@ -47,27 +46,8 @@ import {
 const KIND = 'bedrock-copy';
 const CUSTOM_MODEL_ARN = /^arn:aws[a-z-]*:bedrock:([a-z0-9-]+):(\d{12}):custom-model\/.+$/;
 
-const validateOptions = compileTargetSchema(
-  KIND,
-  {
-    sourceModelArn: { type: 'string', pattern: CUSTOM_MODEL_ARN.source },
-    targetModelName: { type: 'string', maxLength: BEDROCK_NAME_MAX, pattern: '^([0-9a-zA-Z][_-]?)+$' },
-    sourceAccountRoleArn: { type: 'string', pattern: ROLE_ARN_PATTERN },
-    sourceExternalId: { type: 'string', minLength: 2, maxLength: 1224, pattern: '^[A-Za-z0-9+=,.@:/_-]+$' },
-    modelKmsKeyId: { type: 'string', minLength: 1, maxLength: 2048 },
-    provisionedThroughput: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['modelUnits'],
-      properties: {
-        modelUnits: { type: 'integer', minimum: 1 },
-        commitmentDuration: { type: 'string', enum: ['OneMonth', 'SixMonths'] },
-      },
-    },
-    provisionedModelName: { type: 'string', maxLength: BEDROCK_NAME_MAX, pattern: '^([0-9a-zA-Z][ _-]?)+$' },
-  },
-  ['sourceAccountRoleArn', 'sourceExternalId'],
-);
+// The option schema lives in core (src/core/promotion/target-options.ts) so that policy validation uses it too.
+const validateOptions = targetValidatorOf(KIND);
 
 interface Throughput {
   modelUnits: number;

@@ -11,16 +11,15 @@
 import { CreateModelImportJobCommand, GetModelImportJobCommand, ListModelImportJobsCommand } from '@aws-sdk/client-bedrock';
 import type { BedrockClient } from '@aws-sdk/client-bedrock';
 import type { PromotionTarget } from '../../../core/policy/types.js';
+import { targetValidatorOf } from '../../../core/promotion/target-options.js';
 import type { HostingTarget, TargetContext, TargetProgress } from '../../../core/promotion/types.js';
 import { AwsCallError } from '../aws-call-error.js';
 import { BEDROCK_CLIENT_TOKEN_MAX, BEDROCK_NAME_MAX, clientToken, resourceName } from './naming.js';
 import { sessionNameFor } from './role-assumer.js';
 import type { ClientsFor } from './target-clients.js';
 import {
-  ROLE_ARN_PATTERN,
   arnAccount,
   call,
-  compileTargetSchema,
   dryRun,
   failed,
   failedOrThrow,
@@ -35,16 +34,8 @@ import {
 
 const KIND = 'bedrock-import';
 
-const validateOptions = compileTargetSchema(
-  KIND,
-  {
-    importRoleArn: { type: 'string', pattern: ROLE_ARN_PATTERN },
-    s3Uri: { type: 'string', pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$', maxLength: 1024 },
-    importedModelName: { type: 'string', maxLength: BEDROCK_NAME_MAX, pattern: '^([0-9a-zA-Z][_-]?)+$' },
-    importedModelKmsKeyId: { type: 'string', minLength: 1, maxLength: 2048 },
-  },
-  ['importRoleArn', 's3Uri'],
-);
+// The option schema lives in core (src/core/promotion/target-options.ts) so that policy validation uses it too.
+const validateOptions = targetValidatorOf(KIND);
 
 /** The job and model names this step uses. */
 export const importStepNames = (target: PromotionTarget, ctx: TargetContext): { jobName: string; importedModelName: string } => {

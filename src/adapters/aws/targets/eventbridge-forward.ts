@@ -7,24 +7,18 @@
  * the entry lists the source ARN as a resource: consumers dedupe on the key.
  */
 import type { PromotionTarget } from '../../../core/policy/types.js';
+import { targetValidatorOf } from '../../../core/promotion/target-options.js';
 import type { HostingTarget, TargetContext, TargetProgress } from '../../../core/promotion/types.js';
 import { EventBridgePublisher, EventTooLargeError, PublishError } from '../eventbridge-publisher.js';
 import { sessionNameFor } from './role-assumer.js';
 import type { ClientsFor } from './target-clients.js';
-import { arnAccount, compileTargetSchema, dryRun, failed, failedOrThrow, invalidOptions, schemaProblems, succeeded } from './target-support.js';
+import { arnAccount, dryRun, failed, failedOrThrow, invalidOptions, schemaProblems, succeeded } from './target-support.js';
 
 const KIND = 'eventbridge-forward';
 export const MODEL_PROMOTED = 'Model Promoted';
 
-const validateOptions = compileTargetSchema(
-  KIND,
-  {
-    eventBusArn: { type: 'string', pattern: '^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]{1,256}$' },
-    eventBusName: { type: 'string', pattern: '^[A-Za-z0-9._/-]{1,256}$' },
-    source: { type: 'string', minLength: 1, maxLength: 256, pattern: '^(?!aws\\.).+$' },
-  },
-  [],
-);
+// The option schema lives in core (src/core/promotion/target-options.ts) so that policy validation uses it too.
+const validateOptions = targetValidatorOf(KIND);
 
 /** The `Model Promoted` detail: what a hosting team's deployer needs to act and to dedupe. */
 export interface ModelPromotedDetail {

@@ -22,16 +22,14 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { DescribeEndpointCommandOutput, ProductionVariantInstanceType, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { PromotionTarget } from '../../../core/policy/types.js';
+import { targetValidatorOf } from '../../../core/promotion/target-options.js';
 import type { HostingTarget, TargetContext, TargetProgress } from '../../../core/promotion/types.js';
 import { resourceName } from './naming.js';
 import { sessionNameFor } from './role-assumer.js';
 import type { ClientsFor } from './target-clients.js';
 import {
-  ROLE_ARN_PATTERN,
-  SAGEMAKER_NAME_PATTERN,
   arnAccount,
   call,
-  compileTargetSchema,
   createOrExists,
   describeOrUndefined,
   dryRun,
@@ -52,17 +50,8 @@ const NO_PREVIOUS = 'none';
 /** The endpoint is busy with another change: UpdateEndpoint would be refused. */
 const BUSY = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
 
-const validateOptions = compileTargetSchema(
-  KIND,
-  {
-    endpointName: { type: 'string', pattern: SAGEMAKER_NAME_PATTERN },
-    instanceType: { type: 'string', pattern: '^ml\\.[a-z0-9]+\\.[a-z0-9]+$' },
-    instanceCount: { type: 'integer', minimum: 1 },
-    executionRoleArn: { type: 'string', pattern: ROLE_ARN_PATTERN },
-    variantName: { type: 'string', pattern: SAGEMAKER_NAME_PATTERN },
-  },
-  ['endpointName', 'instanceType', 'executionRoleArn'],
-);
+// The option schema lives in core (src/core/promotion/target-options.ts) so that policy validation uses it too.
+const validateOptions = targetValidatorOf(KIND);
 
 interface EndpointOptions {
   endpointName: string;

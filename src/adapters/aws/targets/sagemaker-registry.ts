@@ -17,13 +17,13 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { InferenceSpecification, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { PromotionTarget } from '../../../core/policy/types.js';
+import { targetValidatorOf } from '../../../core/promotion/target-options.js';
 import type { HostingTarget, TargetContext, TargetProgress } from '../../../core/promotion/types.js';
 import { SAGEMAKER_CLIENT_TOKEN_MAX, clientToken, tokenDigest } from './naming.js';
 import { sessionNameFor } from './role-assumer.js';
 import type { ClientsFor } from './target-clients.js';
 import {
   call,
-  compileTargetSchema,
   createOrExists,
   describeOrUndefined,
   dryRun,
@@ -46,14 +46,8 @@ export const RUN_ID_KEY = 'modelgate:run-id';
 /** Carried over from the source version, so that endpoint-smoke finds it in the hosting account too. */
 const CARRIED_KEYS = ['modelgate:sample-payload', 'modelgate:sample-payload-content-type'];
 
-const validateOptions = compileTargetSchema(
-  KIND,
-  {
-    modelPackageGroupName: { type: 'string', pattern: '^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$' },
-    modelPackageGroupDescription: { type: 'string', maxLength: 1024 },
-  },
-  [],
-);
+// The option schema lives in core (src/core/promotion/target-options.ts) so that policy validation uses it too.
+const validateOptions = targetValidatorOf(KIND);
 
 /** The marker in ModelPackageDescription by which a retried step finds the version it registered. */
 export const registryStepMarker = (stepToken: string): string => `[modelgate-step:${tokenDigest(stepToken, 16)}]`;

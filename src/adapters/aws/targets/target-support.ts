@@ -1,42 +1,17 @@
 /**
- * What every AWS target kind shares: the option schema around the common keys, progress values,
+ * What every AWS target kind shares: schema problems as messages, progress values,
  * and one rule for failures — a transient AWS failure is thrown (the state machine retries the
  * step, which finds what it made), a terminal one becomes a `failed` progress that names the call,
  * the resource and the reason, and a refusal (RefusedError) is thrown as it is.
  */
 import type { ValidateFunction } from 'ajv';
-import { lazyValidator, problemsOf } from '../../../core/schema.js';
+import { problemsOf } from '../../../core/schema.js';
 import type { PromotionTarget } from '../../../core/policy/types.js';
 import type { TargetContext, TargetProgress } from '../../../core/promotion/types.js';
 import { AwsCallError, awsErrorCode, awsErrorMessage } from '../aws-call-error.js';
 
-/** IAM role ARN (the same pattern as `roleArn` in policy.schema.json). */
-export const ROLE_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$';
-/** A SageMaker resource name. */
-export const SAGEMAKER_NAME_PATTERN = '^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$';
-
-type JsonSchema = Record<string, unknown>;
-
-/**
- * A validator for one target kind: the common keys as policy.schema.json declares them, plus the
- * kind's own options, with `additionalProperties: false` so that a misspelt option fails
- * `modelgate policy validate` instead of being ignored at deploy time. Declared at module scope,
- * compiled on first use (lazyValidator): the evaluate Lambda loads these and never uses them.
- */
-export const compileTargetSchema = (kind: string, options: Record<string, JsonSchema>, required: string[]): ValidateFunction =>
-  lazyValidator({
-    type: 'object',
-    additionalProperties: false,
-    required: ['kind', 'account', 'region', 'roleArn', 'externalId', ...required],
-    properties: {
-      kind: { type: 'string', const: kind },
-      account: { type: 'string', pattern: '^[0-9]{12}$' },
-      region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' },
-      roleArn: { type: 'string', pattern: ROLE_ARN_PATTERN },
-      externalId: { type: 'string', minLength: 2, maxLength: 1224, pattern: '^[A-Za-z0-9+=,.@:/_-]+$' },
-      ...options,
-    },
-  });
+// The option schemas and their patterns live in core (src/core/promotion/target-options.ts).
+export { ROLE_ARN_PATTERN, SAGEMAKER_NAME_PATTERN } from '../../../core/promotion/target-options.js';
 
 /** Schema problems of `target` as `<kind> target at <path>: <problem>` lines. */
 export const schemaProblems = (validate: ValidateFunction, target: PromotionTarget, kind: string): string[] =>
