@@ -94,7 +94,7 @@ describe('modelgate evaluate', () => {
     it.each([
       ['malformed JSON', '{"binary_classification_metrics": {"auc": {"value": 0.9,', /is not valid JSON at line 1, column 57: unexpected end of input/],
       ['a report of the wrong shape', JSON.stringify({ binary_classification_metrics: { auc: { value: 'high' } } }),
-        /at \/binary_classification_metrics\/auc\/value: value is "high" \(expected a number, "NaN", "Infinity" or null\)/],
+        /at \/binary_classification_metrics\/auc\/value: value is a string of 4 characters \(expected a number, "NaN", "Infinity" or null\)/],
       ['no metrics section', JSON.stringify({ version: 0 }),
         /at \/: no metrics section \(keys: version\) \(expected one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics\)/],
     ])('%s', (_name, content, message) => {

@@ -22,7 +22,7 @@ const reportWith = (home: string, name: string, values: Record<string, unknown>)
 };
 
 const evaluate = (home: string, report: string, policy: string[] = CHURN) =>
-  runCli(['evaluate', '--model-package', PKG, ...policy, '--champion', 'none', '--format', 'json', '--evidence', `model-quality-statistics=file:${report}`], home);
+  runCli(['evaluate', '--model-package', PKG, ...policy, '--champion', 'none', '--format', 'json', '--evidence', `model-quality-statistics=file:${report}`], home, { env: { MODELGATE_EVIDENCE_ROOTS: home } });
 
 describe('metric evidence the gate must not approve', () => {
   let home: string;
@@ -70,7 +70,7 @@ describe('metric evidence the gate must not approve', () => {
     it('policy validate refuses __proto__ (the name pattern already does): exit 64 naming the path', () => {
       const r = runCli(['policy', 'validate', withMetric('__proto__')], home);
       expect(r.code).toBe(64);
-      expect(r.stderr).toMatch(/at \/checks\/0\/with at \/metrics: must match pattern/);
+      expect(r.stderr).toMatch(/at \/checks\/0\/with\/metrics: must match pattern/);
     });
 
     it.each(['constructor', 'toString', 'hasOwnProperty'])('policy validate refuses %s: exit 64 naming the JSON path and the known names', (name) => {
