@@ -119,7 +119,6 @@ const decideAndRecord = async (
 ): Promise<RunRecord> => {
   const { ledger, clock, logger } = services;
   const { pkg, subject, choice, runId, startedAt } = ctx;
-  await ledger.appendAudit({ runId, at: startedAt.toISOString(), actor: 'modelgate', action: 'run.started', detail: { subject: subject.arn, trigger: req.trigger } });
 
   let results: CheckResult[] = [];
   let championRef: RunRecord['champion'] = null;
@@ -167,8 +166,11 @@ const decideAndRecord = async (
   const run: RunRecord = services.signer
     ? { ...decided, attestation: await signDecision(services.signer, attestationOf(decided, pkg)) }
     : decided;
-  await ledger.putRun(run);
-  await ledger.appendAudit({ runId, at: run.finishedAt, actor: 'modelgate', action: 'run.decided', detail: { decision: run.decision, reasons: run.reasons } });
+  // The run's first audit entries are written with the record, in one ledger write.
+  await ledger.putRun(run, [
+    { runId, at: run.startedAt, actor: 'modelgate', action: 'run.started', detail: { subject: subject.arn, trigger: req.trigger } },
+    { runId, at: run.finishedAt, actor: 'modelgate', action: 'run.decided', detail: { decision: run.decision, reasons: run.reasons } },
+  ]);
   return run;
 };
 
