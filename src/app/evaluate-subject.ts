@@ -210,6 +210,6 @@ export const evaluateSubject = async (services: AppServices, req: EvaluateReques
   }
   for (const r of run.checks) logger.info('check result', { runId, check: r.id, status: r.status, severity: r.severity });
   logger.info('decision', { runId, subject: subject.arn, decision: run.decision, policy: run.policy?.name ?? null });
-  if (req.apply) await actOnRun(services, run);
+  if (req.apply) await actOnRun(services, run, { justRecorded: true });
   return { status: 'decided', run, duplicate: false };
 };
