@@ -61,7 +61,7 @@ export class MemoryLedger implements Ledger {
     return { status: 'claimed' };
   }
 
-  async putRun(record: RunRecord): Promise<void> {
+  async putRun(record: RunRecord, audit: readonly AuditEntry[] = []): Promise<void> {
     const runId = requireText(record.runId, 'RunRecord.runId');
     if (!DECISIONS.includes(record.decision)) throw new InvalidInputError(`decision "${record.decision}"`, `run ${runId}`, DECISIONS.join(' | '));
     const json = JSON.stringify(record);
@@ -72,6 +72,7 @@ export class MemoryLedger implements Ledger {
     if (written) this.#runs.set(runId, json);
     if (claim) claim.complete = true;
     if (!written) throw new RunAlreadyRecordedError(runId);
+    for (const entry of audit) await this.appendAudit(entry);
   }
 
   async getRun(runId: string): Promise<RunRecord | null> {

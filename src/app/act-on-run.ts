@@ -35,10 +35,13 @@ export const STEP_LEASE_MS = 2 * 60 * 1000;
  * Performs the actions a run calls for that the ledger does not already mark done. Each action
  * claims its step first, so that of concurrent invocations (duplicate deliveries) exactly one
  * performs it; a failed action releases its step and rethrows, so the platform's retry does it.
+ * `justRecorded`: the caller recorded the run itself a moment ago (skips reading the done steps).
  */
-export const actOnRun = async (services: AppServices, run: RunRecord): Promise<void> => {
+export const actOnRun = async (services: AppServices, run: RunRecord, options: { justRecorded?: boolean } = {}): Promise<void> => {
   const { ledger, clock } = services;
-  const done = new Set(await ledger.stepsDone(run.runId));
+  // A run this invocation just recorded has no step done yet (a concurrent duplicate that is
+  // already acting on it is stopped by claimStep), so the read would only cost a round trip.
+  const done = new Set(options.justRecorded ? [] : await ledger.stepsDone(run.runId));
   const decision = effectiveDecision(run);
   const once = async (step: string, action: () => Promise<Record<string, unknown>>) => {
     if (done.has(step)) return;

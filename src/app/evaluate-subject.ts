@@ -120,7 +120,6 @@ const decideAndRecord = async (
 ): Promise<RunRecord> => {
   const { ledger, clock, logger } = services;
   const { pkg, subject, choice, runId, startedAt } = ctx;
-  await ledger.appendAudit({ runId, at: startedAt.toISOString(), actor: 'modelgate', action: 'run.started', detail: { subject: subject.arn, trigger: req.trigger } });
 
   let results: CheckResult[] = [];
   let championRef: RunRecord['champion'] = null;
@@ -168,8 +167,11 @@ const decideAndRecord = async (
   const run: RunRecord = services.signer
     ? { ...decided, attestation: await signDecision(services.signer, attestationOf(decided, pkg)) }
     : decided;
-  await ledger.putRun(run);
-  await ledger.appendAudit({ runId, at: run.finishedAt, actor: 'modelgate', action: 'run.decided', detail: { decision: run.decision, reasons: run.reasons } });
+  // The run's first audit entries are written with the record, in one ledger write.
+  await ledger.putRun(run, [
+    { runId, at: run.startedAt, actor: 'modelgate', action: 'run.started', detail: { subject: subject.arn, trigger: req.trigger } },
+    { runId, at: run.finishedAt, actor: 'modelgate', action: 'run.decided', detail: { decision: run.decision, reasons: run.reasons } },
+  ]);
   return run;
 };
 
@@ -209,6 +211,6 @@ export const evaluateSubject = async (services: AppServices, req: EvaluateReques
   }
   for (const r of run.checks) logger.info('check result', { runId, check: r.id, status: r.status, severity: r.severity });
   logger.info('decision', { runId, subject: subject.arn, decision: run.decision, policy: run.policy?.name ?? null });
-  if (req.apply) await actOnRun(services, run);
+  if (req.apply) await actOnRun(services, run, { justRecorded: true });
   return { status: 'decided', run, duplicate: false };
 };

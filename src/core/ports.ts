@@ -77,8 +77,13 @@ export interface Ledger extends Partial<PromotionLedger> {
    * can be taken over after `leaseMs`.
    */
   claimRun(dedupeKey: string, runId: string, now: Date, leaseMs: number): Promise<ClaimResult>;
-  /** Writes the run record once (a second write of the same runId is refused). */
-  putRun(record: RunRecord): Promise<void>;
+  /**
+   * Writes the run record once (a second write of the same runId is refused), with the audit
+   * entries of its making (`run.started`, `run.decided`): they join the run's audit trail, written
+   * together with the record where the ledger can (one write instead of three). A run whose claim
+   * another run took over is refused and nothing is written.
+   */
+  putRun(record: RunRecord, audit?: readonly AuditEntry[]): Promise<void>;
   /** The run with its latest override, or `null`. */
   getRun(runId: string): Promise<RunRecord | null>;
   /** Runs newest first. */

@@ -3,20 +3,25 @@
  * so it uses only what both support (conditional Put/Update, Query on GSIs, BatchGetItem; no
  * transactions, no TTL). The table layout and the exactly-once reasoning are in docs/ledger.md.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import type { ClaimResult, Ledger, RunQuery, StepClaim } from '../../core/ports.js';
 import type { PromotionClaim, PromotionRecord, PromotionStep, PromotionView } from '../../core/promotion/record.js';
 import type { AuditEntry, Decision, Override, RunRecord } from '../../core/run.js';
+import { getItem, putIfAbsent } from './ledger-calls.js';
+import { LedgerClaims } from './ledger-claims.js';
 import {
+  RECORD_BUDGET_BYTES,
   SK_PREFIX,
   decodeRecord,
   encodeRecord,
   indexKeys,
+  isFence,
   keys,
   normaliseTime,
   startedSk,
+  type EncodedRecord,
 } from './ledger-codec.js';
 import { ClaimLostError, RunAlreadyRecordedError, guardLedgerCall } from './ledger-errors.js';
 import { batchGetRuns, mapBounded, queryRunIds } from './ledger-listing.js';
@@ -29,30 +34,50 @@ export interface DynamoDbLedgerOptions {
   tableName: string;
 }
 
-/** A claim item as stored. */
-interface ClaimItem {
-  dedupeKey: string;
-  runId: string;
-  claimedAt: string;
-  leaseUntil: number;
-  complete: boolean;
-  takeovers: number;
-}
-
 const DECISIONS: readonly Decision[] = ['approve', 'reject', 'needs_review'];
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
 /** Bounds the parallel override look-ups of one listing. */
 const OVERRIDE_LOOKUP_CONCURRENCY = 8;
 
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
 const requireText = (value: unknown, where: string): string => {
   if (typeof value !== 'string' || value.length === 0) {
     throw new InvalidInputError(`got ${JSON.stringify(value)}`, where, 'a non-empty string');
   }
   return value;
+};
+
+/** The run item's attribute holding the audit entries written with the record (JSON array). */
+const RUN_AUDIT_ATTRIBUTE = 'audit';
+
+const encodedBytes = (encoded: EncodedRecord): number =>
+  'record' in encoded ? Buffer.byteLength(encoded.record, 'utf8') : encoded.recordGz.byteLength;
+
+/** Checks an audit entry's fields (and its run, when given); returns its time, normalised. */
+const validateAudit = (entry: AuditEntry, where: string, runId?: string): string => {
+  const entryRun = requireText(entry.runId, `${where}.runId`);
+  if (runId !== undefined && entryRun !== runId) {
+    throw new InvalidInputError(`runId "${entryRun}"`, `${where}.runId`, `the run being recorded, "${runId}"`);
+  }
+  requireText(entry.action, `${where}.action`);
+  requireText(entry.actor, `${where}.actor`);
+  return normaliseTime(requireText(entry.at, `${where}.at`), `${where}.at`);
+};
+
+/**
+ * Two time-ordered lists of audit entries as one, oldest first. On equal times the entries written
+ * with the run record come first: they were written before anything could act on the run.
+ */
+const mergeByTime = (first: Array<{ at: string; entry: AuditEntry }>, second: Array<{ at: string; entry: AuditEntry }>): AuditEntry[] => {
+  const a = [...first].sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+  const out: AuditEntry[] = [];
+  let i = 0;
+  for (const b of second) {
+    while (i < a.length && a[i]!.at <= b.at) out.push(a[i++]!.entry);
+    out.push(b.entry);
+  }
+  while (i < a.length) out.push(a[i++]!.entry);
+  return out;
 };
 
 /**
@@ -67,12 +92,14 @@ const requireText = (value: unknown, where: string): string => {
 export class DynamoDbLedger implements Ledger {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #claims: LedgerClaims;
   readonly #promotions: LedgerPromotions;
   readonly #steps: LedgerSteps;
 
   constructor(options: DynamoDbLedgerOptions) {
     this.#client = options.client;
     this.#table = requireText(options.tableName, 'DynamoDbLedger tableName');
+    this.#claims = new LedgerClaims(this.#client, this.#table);
     this.#promotions = new LedgerPromotions(this.#client, this.#table);
     this.#steps = new LedgerSteps(this.#client, this.#table);
   }
@@ -84,42 +111,10 @@ export class DynamoDbLedger implements Ledger {
     if (!Number.isFinite(leaseMs) || leaseMs <= 0) {
       throw new InvalidInputError(`got ${leaseMs}`, 'claimRun leaseMs', 'a positive number of milliseconds');
     }
-    const nowMs = now.getTime();
-    const claim: ClaimItem = { dedupeKey, runId, claimedAt: now.toISOString(), leaseUntil: nowMs + leaseMs, complete: false, takeovers: 0 };
-    if (await this.#putIfAbsent({ ...keys.claim(dedupeKey), kind: 'claim', ...claim })) {
-      await this.#writeClaimRef(runId, dedupeKey);
-      return { status: 'claimed' };
-    }
-    const current = await this.#getClaim(dedupeKey);
-    if (current.complete) return { status: 'exists', runId: current.runId, complete: true };
-    if (current.leaseUntil > nowMs) return { status: 'exists', runId: current.runId, complete: false };
-
-    // The lease expired. A holder that wrote its record but crashed before marking the claim
-    // finished its work: complete the claim for it rather than run the subject twice.
-    if (await this.#runExists(current.runId)) {
-      await this.#markClaimComplete(dedupeKey, current.runId, now.toISOString());
-      const after = await this.#getClaim(dedupeKey);
-      return { status: 'exists', runId: after.runId, complete: after.complete };
-    }
-    // Take over only the exact claim we saw expire: of many contenders one update matches.
-    const took = await this.#updateIf({
-      Key: keys.claim(dedupeKey),
-      UpdateExpression: 'SET runId = :runId, claimedAt = :claimedAt, leaseUntil = :until, takeovers = takeovers + :one, previousRunId = :seenRun',
-      ConditionExpression: 'runId = :seenRun AND leaseUntil = :seenLease AND complete = :false',
-      ExpressionAttributeValues: {
-        ':runId': runId, ':claimedAt': now.toISOString(), ':until': nowMs + leaseMs, ':one': 1,
-        ':seenRun': current.runId, ':seenLease': current.leaseUntil, ':false': false,
-      },
-    });
-    if (took) {
-      await this.#writeClaimRef(runId, dedupeKey);
-      return { status: 'claimed' };
-    }
-    const winner = await this.#getClaim(dedupeKey);
-    return { status: 'exists', runId: winner.runId, complete: winner.complete };
+    return this.#claims.claim(dedupeKey, runId, now, leaseMs);
   }
 
-  async putRun(record: RunRecord): Promise<void> {
+  async putRun(record: RunRecord, audit: readonly AuditEntry[] = []): Promise<void> {
     const runId = requireText(record.runId, 'RunRecord.runId');
     const where = `run ${runId}`;
     const started = normaliseTime(requireText(record.startedAt, `${where} startedAt`), `${where} startedAt`);
@@ -128,15 +123,15 @@ export class DynamoDbLedger implements Ledger {
     if (!DECISIONS.includes(record.decision)) {
       throw new InvalidInputError(`decision "${record.decision}"`, where, DECISIONS.join(' | '));
     }
+    audit.forEach((entry, i) => validateAudit(entry, `putRun audit[${i}]`, runId));
     const encoded = encodeRecord(record);
+    // The run's first audit entries ride on the run item when they fit: one write instead of three.
+    const auditJson = audit.length > 0 ? JSON.stringify(audit) : undefined;
+    const embedAudit = auditJson !== undefined && encodedBytes(encoded) + Buffer.byteLength(auditJson, 'utf8') <= RECORD_BUDGET_BYTES;
 
-    // Refuse early when another run took the claim over, before anything is written.
-    const claimKey = await this.#claimRefOf(runId);
-    if (claimKey !== undefined) {
-      const claim = await this.#getClaim(claimKey);
-      if (claim.runId !== runId) throw new ClaimLostError(runId, claimKey, claim.runId);
-    }
-    const written = await this.#putIfAbsent({
+    // No read of the claim first: a run whose claim was taken over was fenced by the taker, so
+    // the conditional put below fails for it (LedgerClaims).
+    const written = await putIfAbsent(this.#client, this.#table, {
       ...keys.run(runId),
       kind: 'run',
       runId,
@@ -151,22 +146,34 @@ export class DynamoDbLedger implements Ledger {
       [LEDGER_INDEXES.byGroup]: indexKeys.group(group),
       [LEDGER_INDEXES.bySubject]: indexKeys.subject(arn),
       ...encoded,
+      ...(embedAudit ? { [RUN_AUDIT_ATTRIBUTE]: auditJson } : {}),
     });
-    if (claimKey !== undefined) {
-      // Also on the refused path: a retry after a crash between the two writes completes the claim.
-      const marked = await this.#markClaimComplete(claimKey, runId, record.finishedAt || started);
-      if (!marked && written) throw new ClaimLostError(runId, claimKey, (await this.#getClaim(claimKey)).runId);
+    const claimKey = this.#claims.heldBy(runId);
+    const completedAt = record.finishedAt || started;
+    if (!written) {
+      const slot = await getItem(this.#client, this.#table, keys.run(runId), ['kind', 'dedupeKey', 'fencedBy']);
+      if (slot !== undefined && isFence(slot)) {
+        this.#claims.forget(runId);
+        const dedupeKey = String(slot['dedupeKey']);
+        throw new ClaimLostError(runId, dedupeKey, await this.#claims.holderAfterLoss(dedupeKey, runId, String(slot['fencedBy'])));
+      }
+      // Recorded before: a retry after a failure between the record and the claim completes the claim.
+      if (claimKey !== undefined && (await this.#claims.markComplete(claimKey, runId, completedAt))) this.#claims.forget(runId);
+      throw new RunAlreadyRecordedError(runId);
     }
-    if (!written) throw new RunAlreadyRecordedError(runId);
+    if (!embedAudit) for (const entry of audit) await this.appendAudit(entry);
+    if (claimKey === undefined) return;
+    const marked = await this.#claims.markComplete(claimKey, runId, completedAt);
+    this.#claims.forget(runId);
+    // Only a takeover that did not fence (a version before fences, mid-deployment) gets here.
+    if (!marked) throw new ClaimLostError(runId, claimKey, await this.#claims.holderAfterLoss(claimKey, runId));
   }
 
   async getRun(runId: string): Promise<RunRecord | null> {
     requireText(runId, 'getRun runId');
-    const { Item } = await this.#send('GetItem', () =>
-      this.#client.send(new GetCommand({ TableName: this.#table, Key: keys.run(runId), ConsistentRead: true })),
-    );
-    if (!Item) return null;
-    return this.#withOverride(decodeRecord(Item));
+    const item = await getItem(this.#client, this.#table, keys.run(runId));
+    if (!item || isFence(item)) return null;
+    return this.#withOverride(decodeRecord(item));
   }
 
   async listRuns(query: RunQuery): Promise<RunRecord[]> {
@@ -185,16 +192,20 @@ export class DynamoDbLedger implements Ledger {
 
   async appendAudit(entry: AuditEntry): Promise<void> {
     const runId = requireText(entry.runId, 'AuditEntry.runId');
-    requireText(entry.action, 'AuditEntry.action');
-    requireText(entry.actor, 'AuditEntry.actor');
-    const at = normaliseTime(requireText(entry.at, 'AuditEntry.at'), 'AuditEntry.at');
+    const at = validateAudit(entry, 'AuditEntry');
     await this.#appendUnique(() => ({ ...keys.audit(runId, at), kind: 'audit', entry: JSON.stringify(entry) }));
   }
 
   async auditTrail(runId: string): Promise<AuditEntry[]> {
     requireText(runId, 'auditTrail runId');
-    const items = await this.#queryPartition(runId, SK_PREFIX.audit, true);
-    return items.map((item) => JSON.parse(String(item['entry'])) as AuditEntry);
+    const [items, slot] = await Promise.all([
+      this.#queryPartition(runId, SK_PREFIX.audit, true),
+      getItem(this.#client, this.#table, keys.run(runId), [RUN_AUDIT_ATTRIBUTE]),
+    ]);
+    const appended = items.map((item) => ({ at: String(item['sk']).split('#')[1] ?? '', entry: JSON.parse(String(item['entry'])) as AuditEntry }));
+    const raw = slot?.[RUN_AUDIT_ATTRIBUTE];
+    const withRun = typeof raw === 'string' ? (JSON.parse(raw) as AuditEntry[]).map((entry) => ({ at: normaliseTime(entry.at, 'AuditEntry.at'), entry })) : [];
+    return mergeByTime(withRun, appended);
   }
 
   async recordOverride(runId: string, override: Override): Promise<void> {
@@ -206,7 +217,8 @@ export class DynamoDbLedger implements Ledger {
     requireText(override.by, 'Override.by');
     const at = normaliseTime(requireText(override.at, 'Override.at'), 'Override.at');
     // Runs are never deleted, so checking first leaves no race worth a transaction.
-    if (!(await this.#runExists(runId))) throw new NotFoundError('run', runId);
+    const slot = await getItem(this.#client, this.#table, keys.run(runId), ['kind']);
+    if (slot === undefined || isFence(slot)) throw new NotFoundError('run', runId);
     await this.#appendUnique(() => ({ ...keys.override(runId, at), kind: 'override', override: JSON.stringify(override) }));
   }
 
@@ -239,21 +251,7 @@ export class DynamoDbLedger implements Ledger {
   async releaseClaim(dedupeKey: string, runId: string): Promise<void> {
     requireText(dedupeKey, 'releaseClaim dedupeKey');
     requireText(runId, 'releaseClaim runId');
-    try {
-      await guardLedgerCall(this.#table, 'DeleteItem', () =>
-        this.#client.send(
-          new DeleteCommand({
-            TableName: this.#table,
-            Key: keys.claim(dedupeKey),
-            // Only our own, unfinished claim: never one another invocation took over or completed.
-            ConditionExpression: 'runId = :runId AND complete = :false',
-            ExpressionAttributeValues: { ':runId': runId, ':false': false },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-    }
+    await this.#claims.release(dedupeKey, runId);
   }
 
   claimPromotion(record: PromotionRecord): Promise<PromotionClaim> {
@@ -278,80 +276,12 @@ export class DynamoDbLedger implements Ledger {
     return guardLedgerCall(this.#table, operation, call);
   }
 
-  /** A Put that succeeds only when no item has the key; `false` when one has. */
-  async #putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.#send('PutItem', () =>
-        this.#client.send(new PutCommand({ TableName: this.#table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
   /** Appends an item under a fresh unique sort key (a fresh suffix on the vanishing chance of a clash). */
   async #appendUnique(make: () => Record<string, unknown>): Promise<void> {
     for (let attempt = 1; attempt <= 3; attempt += 1) {
-      if (await this.#putIfAbsent(make())) return;
+      if (await putIfAbsent(this.#client, this.#table, make())) return;
     }
     throw new Error(`ledger ${this.#table}: three unique sort keys in a row already existed (expected an append to find a free key)`);
-  }
-
-  async #updateIf(input: {
-    Key: Record<string, string>;
-    UpdateExpression: string;
-    ConditionExpression: string;
-    ExpressionAttributeValues: Record<string, unknown>;
-  }): Promise<boolean> {
-    try {
-      await this.#send('UpdateItem', () => this.#client.send(new UpdateCommand({ TableName: this.#table, ...input })));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  async #getClaim(dedupeKey: string): Promise<ClaimItem> {
-    const { Item } = await this.#send('GetItem', () =>
-      this.#client.send(new GetCommand({ TableName: this.#table, Key: keys.claim(dedupeKey), ConsistentRead: true })),
-    );
-    // Claims are never deleted: a missing one means someone edited the table by hand.
-    if (!Item) throw new Error(`ledger ${this.#table}: the claim on ${dedupeKey} vanished (expected claims never to be deleted)`);
-    return Item as ClaimItem;
-  }
-
-  async #markClaimComplete(dedupeKey: string, runId: string, at: string): Promise<boolean> {
-    return this.#updateIf({
-      Key: keys.claim(dedupeKey),
-      UpdateExpression: 'SET complete = :true, completedAt = if_not_exists(completedAt, :at)',
-      ConditionExpression: 'runId = :runId',
-      ExpressionAttributeValues: { ':true': true, ':at': at, ':runId': runId },
-    });
-  }
-
-  async #writeClaimRef(runId: string, dedupeKey: string): Promise<void> {
-    await this.#send('PutItem', () =>
-      this.#client.send(new PutCommand({ TableName: this.#table, Item: { ...keys.claimRef(runId), kind: 'claim-ref', dedupeKey } })),
-    );
-  }
-
-  async #claimRefOf(runId: string): Promise<string | undefined> {
-    const { Item } = await this.#send('GetItem', () =>
-      this.#client.send(new GetCommand({ TableName: this.#table, Key: keys.claimRef(runId), ConsistentRead: true })),
-    );
-    return Item ? String(Item['dedupeKey']) : undefined;
-  }
-
-  async #runExists(runId: string): Promise<boolean> {
-    const { Item } = await this.#send('GetItem', () =>
-      this.#client.send(
-        new GetCommand({ TableName: this.#table, Key: keys.run(runId), ConsistentRead: true, ProjectionExpression: 'pk' }),
-      ),
-    );
-    return Item !== undefined;
   }
 
   async #withOverride(record: RunRecord): Promise<RunRecord> {

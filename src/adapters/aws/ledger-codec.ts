@@ -12,7 +12,7 @@ import { LedgerItemTooLargeError } from './ledger-errors.js';
 /** Primary keys: every item of a run lives in the run's partition; claims have their own. */
 export const keys = {
   run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
-  /** Which claim a run holds, so that `putRun` can mark it complete. */
+  /** Which claim a run holds: written by versions before fences, read by none now (docs/ledger.md). */
   claimRef: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'CLAIM' }),
   claim: (dedupeKey: string) => ({ pk: `CLAIM#${dedupeKey}`, sk: 'CLAIM' }),
   step: (runId: string, step: string) => ({ pk: `RUN#${runId}`, sk: `STEP#${step}` }),
@@ -20,6 +20,15 @@ export const keys = {
   override: (runId: string, at: string) => ({ pk: `RUN#${runId}`, sk: `OVERRIDE#${at}#${uniqueSuffix()}` }),
   runPartition: (runId: string) => `RUN#${runId}`,
 } as const;
+
+/**
+ * The `kind` of the item a claim takeover puts in the stale run's record slot (`RUN#<runId>`/`RUN`),
+ * so that the stale run can no longer be recorded. Readers of the slot treat it as "no run".
+ */
+export const FENCE_KIND = 'fence';
+
+/** Whether a run-slot item is a fence rather than a run record. */
+export const isFence = (item: Record<string, unknown>): boolean => item['kind'] === FENCE_KIND;
 
 export const SK_PREFIX = { audit: 'AUDIT#', override: 'OVERRIDE#', step: 'STEP#' } as const;
 

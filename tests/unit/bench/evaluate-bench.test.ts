@@ -39,8 +39,8 @@ describe('bench/evaluate', () => {
     expect(report.ratios.map((r) => [r.withLedger, r.without])).toEqual([['ledger-disk', 'no-ledger'], ['ledger-memory', 'no-ledger']]);
     for (const r of report.ratios) for (const v of [r.mean, r.p50, r.p99, r.cpu]) expect(isMeasured(v)).toBe(true);
     expect(Number.isFinite(report.policyLoad.ms) && Number.isFinite(report.policyLoad.cpuMs)).toBe(true);
-    // Every evaluation claims, records and audits: the ledger was really called, a whole number of times.
-    expect(Number.isInteger(report.ledgerCallsPerEvaluation) && report.ledgerCallsPerEvaluation >= 4).toBe(true);
+    // Every evaluation claims, records (with its audit entries) and completes its claim: the ledger was really called, a whole number of times.
+    expect(Number.isInteger(report.ledgerCallsPerEvaluation) && report.ledgerCallsPerEvaluation >= 3).toBe(true);
     expect(report.warnings).toBe(0);
     expect(report.targets.map((t) => typeof t.ok)).toEqual(['boolean', 'boolean']);
     expect(report.machine.cpus).toBeGreaterThanOrEqual(1);
@@ -48,7 +48,7 @@ describe('bench/evaluate', () => {
     const text = lines.join('\n');
     expect(text).toMatch(/bench\/evaluate: 5 evaluations per arm/);
     expect(text).toMatch(/ratio ledger-disk \/ no-ledger: \d+\.\d\dx mean time per evaluation/);
-    expect(text).toMatch(/target p99 <= 50 ms \(ledger on disk\): (met|MISSED)/);
+    expect(text).toMatch(/target p99 <= 25 ms \(ledger on disk\): (met|MISSED)/);
   });
 
   it('prints exactly one JSON document with --json', async () => {
