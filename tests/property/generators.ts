@@ -257,22 +257,31 @@ export interface ExplainabilityCase {
   report: Node;
 }
 
-const FEATURES = ['income', 'debt_ratio', 'tenure', 'num_accounts', 'age', 'sex', 'constructor', 'toString', '__proto__'];
+const BASE_FEATURES = ['income', 'debt_ratio', 'tenure', 'num_accounts', 'balance'];
+const SENSITIVE_FEATURES = ['age', 'sex'];
+const HOSTILE_FEATURES = ['constructor', 'toString', '__proto__', 'valueOf'];
+
+/** A SHAP value: mostly plausible around `typical`, sometimes hostile. */
+const shapValueArb = (typical: [number, number]): fc.Arbitrary<Node> =>
+  fc.oneof({ weight: 8, arbitrary: bound(typical[0], typical[1]).map((v) => val(v)) }, { weight: 1, arbitrary: metricValueArb([0, 1]) });
 
 export const explainabilityCaseArb: fc.Arbitrary<ExplainabilityCase> = fc
   .record({
-    protected: fc.uniqueArray(fc.constantFrom('sex', 'age', 'constructor', 'toString', 'valueOf'), { minLength: 1, maxLength: 2 }),
+    protected: fc.uniqueArray(fc.constantFrom('sex', 'age', 'age', 'sex', 'constructor', 'toString', 'valueOf'), { minLength: 1, maxLength: 2 }),
     topK: fc.integer({ min: 1, max: 4 }),
-    maxShare: fc.record({ protected: bound(0.01, 0.3), anySingleFeature: bound(0.2, 1) }),
-    features: fc.uniqueArray(fc.constantFrom(...FEATURES), { minLength: 1, maxLength: FEATURES.length }),
-    values: fc.array(metricValueArb([0, 1]), { minLength: FEATURES.length, maxLength: FEATURES.length }),
-    method: fc.constantFrom('kernel_shap', 'kernel_shap', 'kernel_shap', 'constructor'),
+    maxShare: fc.record({ protected: bound(0.02, 0.3), anySingleFeature: bound(0.3, 1) }),
+    base: fc.tuple(...BASE_FEATURES.map(() => fc.tuple(fc.nat(9), shapValueArb([0.05, 0.3])))),
+    sensitive: fc.tuple(...SENSITIVE_FEATURES.map(() => fc.tuple(fc.nat(9), shapValueArb([0, 0.03])))),
+    hostile: fc.subarray(HOSTILE_FEATURES).chain((names) => fc.tuple(...names.map((n) => shapValueArb([0, 0.05]).map((v) => [n, v] as [string, Node])))),
+    duplicate: fc.option(fc.tuple(fc.constantFrom(...BASE_FEATURES, ...SENSITIVE_FEATURES), shapValueArb([0, 0.3])), { freq: 8, nil: undefined }),
+    method: fc.constantFrom('kernel_shap', 'kernel_shap', 'kernel_shap', 'kernel_shap', 'constructor'),
   })
-  .map(({ protected: prot, topK, maxShare, features, values, method }) => {
-    const shap = obj(features.map((f, i) => [f, values[i]!] as [string, Node]));
+  .map(({ protected: prot, topK, maxShare, base, sensitive, hostile, duplicate, method }) => {
+    const keep = (names: string[], values: Array<[number, Node]>): Array<[string, Node]> => names.flatMap((n, i) => (values[i]![0] === 0 ? [] : [[n, values[i]![1]] as [string, Node]]));
+    const entries = [...keep(BASE_FEATURES, base), ...keep(SENSITIVE_FEATURES, sensitive), ...hostile, ...(duplicate ? [duplicate] : [])];
     const report = obj([
       ['version', val('1.0')],
-      ['explanations', obj([[method, obj([['label0', obj([['expected_value', val(0.31)], ['global_shap_values', shap]])]])]])],
+      ['explanations', obj([[method, obj([['label0', obj([['expected_value', val(0.31)], ['global_shap_values', obj(entries)]])]])]])],
     ]);
     return { protected: prot, topK, maxShare, report };
   });
