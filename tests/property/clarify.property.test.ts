@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { policyYaml, startGateHarness, type GateHarness, type GateOutcome } from '../support/gate-harness.js';
 import { propertyParams, propertyTimeoutMs } from '../support/property-config.js';
-import { BIAS_METRICS, biasCaseArb, explainabilityCaseArb, isReadable, own, passesRule, toText, toValue, type BiasCase, type ExplainabilityCase } from './generators.js';
+import { arr, BIAS_METRICS, biasCaseArb, explainabilityCaseArb, isReadable, obj, own, passesRule, toText, toValue, val, type BiasCase, type ExplainabilityCase, type Node } from './generators.js';
 
 const biasPolicy = (c: BiasCase): string => policyYaml([{ use: 'bias', with: { facets: [{ column: c.facet.column, sensitive: [c.facet.sensitive] }], metrics: c.rules } }]);
 
@@ -44,6 +44,26 @@ const biasNotApprovable = (c: BiasCase): string | null => {
   }
   return null;
 };
+
+/** A Clarify bias report with post-training `metrics` for sex = F. */
+const clarifyPost = (metrics: Node[]): Node =>
+  obj([['post_training_bias_metrics', obj([['facets', obj([['sex', arr([obj([['value_or_threshold', val('F')], ['metrics', arr(metrics)]])])]])]])]]);
+
+/** Known hostile shapes tried first: a repeated key, an out-of-domain difference, a string value. */
+const BIAS_EXAMPLES: Array<[BiasCase]> = [
+  [{ facet: { column: 'sex', sensitive: 'F' }, rules: { DI: { min: 0.8, max: 1.25 } }, report: clarifyPost([obj([['name', val('DI')], ['value', val(0.1)], ['value', val(0.95)]])]) }],
+  [{ facet: { column: 'sex', sensitive: 'F' }, rules: { DPPL: { maxAbs: 2 } }, report: clarifyPost([obj([['name', val('DPPL')], ['value', val(1.5)]])]) }],
+  [{ facet: { column: 'sex', sensitive: 'F' }, rules: { DI: { min: 0.8 } }, report: clarifyPost([obj([['name', val('DI')], ['value', val('0.95')]])]) }],
+];
+
+const shapReport = (entries: Array<[string, Node]>): Node =>
+  obj([['explanations', obj([['kernel_shap', obj([['label0', obj([['global_shap_values', obj(entries)]])]])]])]]);
+
+/** Known hostile shapes tried first: a protected feature named after an Object.prototype key, a repeated feature. */
+const EXPLAINABILITY_EXAMPLES: Array<[ExplainabilityCase]> = [
+  [{ protected: ['constructor'], topK: 1, maxShare: { protected: 0.05, anySingleFeature: 0.6 }, report: shapReport([['income', val(0.3)], ['tenure', val(0.3)], ['debt', val(0.3)]]) }],
+  [{ protected: ['sex'], topK: 1, maxShare: { protected: 0.05, anySingleFeature: 0.6 }, report: shapReport([['income', val(0.3)], ['tenure', val(0.3)], ['sex', val(0.5)], ['debt', val(0.3)], ['sex', val(0.001)]]) }],
+];
 
 const SLACK = 1e-9;
 
@@ -92,7 +112,7 @@ describe('Clarify reports (property)', () => {
           if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy: ${biasPolicy(c)}`);
         }
       }),
-      propertyParams(),
+      { ...propertyParams(), examples: BIAS_EXAMPLES },
     );
     expect(approvals).toBeGreaterThan(0);
   }, propertyTimeoutMs());
@@ -108,7 +128,7 @@ describe('Clarify reports (property)', () => {
           if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy: ${explainabilityPolicy(c)}`);
         }
       }),
-      propertyParams(),
+      { ...propertyParams(), examples: EXPLAINABILITY_EXAMPLES },
     );
     expect(approvals).toBeGreaterThan(0);
   }, propertyTimeoutMs());

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { policyYaml, startGateHarness, type GateHarness, type GateOutcome } from '../support/gate-harness.js';
 import { propertyParams, propertyTimeoutMs } from '../support/property-config.js';
-import { corruptionArb, isReadable, own, passesRule, QUALITY_METRICS, qualityCaseArb, toText, toValue, type QualityCase } from './generators.js';
+import { corruptionArb, isReadable, obj, own, passesRule, QUALITY_METRICS, qualityCaseArb, raw, toText, toValue, val, type Node, type QualityCase } from './generators.js';
 
 const policyOf = (c: QualityCase): string => policyYaml([{ use: 'model-quality', with: { problemType: c.problemType, metrics: c.rules } }]);
 
@@ -35,6 +35,18 @@ export const whyNotApprovable = (c: QualityCase): string | null => {
   }
   return null;
 };
+
+const binary = (metrics: Array<[string, Node]>): Node => obj([['version', val(0)], ['binary_classification_metrics', obj(metrics)]]);
+const m = (v: Node): Node => obj([['value', v], ['standard_deviation', val(0.01)]]);
+
+/** The issue's rows as examples that every run tries first (issue 9, rows 2, 3, 5 and 6). */
+const ISSUE_EXAMPLES: Array<[QualityCase]> = [
+  [{ problemType: 'binary_classification', rules: { auc: { min: 0.8 } }, report: binary([['auc', m(val('Infinity'))]]) }],
+  [{ problemType: 'binary_classification', rules: { auc: { min: 0.8 }, accuracy: { min: 0.75 } }, report: binary([['auc', m(val(1.5))], ['accuracy', m(val(1.5))]]) }],
+  [{ problemType: 'binary_classification', rules: { auc: { min: 0.8 } }, report: binary([['auc', m(val(0.1))], ['auc', m(val(0.93))]]) }],
+  [{ problemType: 'binary_classification', rules: { constructor: { min: 0.9 } }, report: binary([['auc', m(val(0.93))]]) }],
+  [{ problemType: 'binary_classification', rules: { auc: { min: 0.8 } }, report: binary([['auc', m(raw('1e999'))]]) }],
+];
 
 const describeOutcome = (o: GateOutcome): string => (o.kind === 'decided' ? `${o.decision}: ${o.reasons.join(' | ')}` : `${o.name}: ${o.message}`);
 
@@ -61,7 +73,7 @@ describe('model quality reports (property)', () => {
           if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy rules: ${JSON.stringify(c.rules)}`);
         }
       }),
-      propertyParams(),
+      { ...propertyParams(), examples: ISSUE_EXAMPLES },
     );
     // The generators must reach approvals too, or the property above proves nothing.
     expect(approvals).toBeGreaterThan(0);
