@@ -72,7 +72,7 @@ type Mutation = { kind: 'set'; path: string[]; value: unknown } | { kind: 'delet
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), path: fc.constantFrom(...EVENT_PATHS), value: hostileValueArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), path: fc.constantFrom(...EVENT_PATHS) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('proto' as const), path: fc.constantFrom([], ['detail'], ['detail', 'ModelMetrics']) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('proto' as const), path: fc.constantFrom<string[]>([], ['detail'], ['detail', 'ModelMetrics']) }) },
 );
 
 const apply = (event: Record<string, unknown>, m: Mutation): void => {
