@@ -57,7 +57,6 @@ class RowValueError extends Error {
 /** A binary dataset with neither a score nor a prediction column. */
 class NoPredictionColumnError extends Error {}
 
-const PROBE_COLUMN = '\u0000modelgate-probe';
 // The largest batch when an error's line is looked up again.
 const LOCATE_BATCH_ROWS = 65_536;
 
@@ -155,7 +154,7 @@ export class PredictionsReader {
       if (err instanceof NoPredictionColumnError) {
         throw new DatasetError(
           this.source,
-          `has neither a score column "${this.names.score}" nor a prediction column "${this.names.prediction}"; the columns found are ${await this.columnsFound()} (a binary classifier needs one: set columns.score or columns.prediction to the name the file uses)`,
+          `has neither a score column "${this.names.score}" nor a prediction column "${this.names.prediction}"; ${await this.columnsFound()} (a binary classifier needs one: set columns.score or columns.prediction to the name the file uses)`,
         );
       }
       throw err;
@@ -234,17 +233,18 @@ export class PredictionsReader {
     throw new NoPredictionColumnError();
   }
 
-  /** The dataset's column names as the reader lists them, by asking it for a column no file has. */
+  /** The dataset's header as the reader describes it, by asking it for the two columns it lacks. */
   private async columnsFound(): Promise<string> {
-    const marker = 'the columns found are ';
+    const marker = 'the header has ';
+    const wanted = [this.names.score, this.names.prediction].map((name) => ({ name, kind: 'number' as const }));
     try {
-      for await (const _ of readColumns(this.handle.stream(), { columns: [{ name: PROBE_COLUMN, kind: 'number' }], format: this.format, sourceName: this.source, signal: this.signal })) break;
+      for await (const _ of readColumns(this.handle.stream(), { columns: wanted, format: this.format, sourceName: this.source, signal: this.signal })) break;
     } catch (err) {
       const message = err instanceof DatasetError ? err.message : '';
       const at = message.indexOf(marker);
-      if (at >= 0) return message.slice(at + marker.length);
+      if (at >= 0) return message.slice(at);
     }
-    return '(unknown)';
+    return 'the header could not be read';
   }
 
   private assertTwoClasses(codes: ColumnCodes, column: string): void {

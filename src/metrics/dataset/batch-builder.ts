@@ -163,9 +163,9 @@ export class BatchBuilder {
   }
 
   private notANumber(b: Uint8Array, s: number, e: number, line: number, column: string): DatasetError {
+    // The cell is file content: say what it is like, not what it says.
     const text = decodeUtf8(b, s, e);
-    const shown = text.length > 40 ? `${text.slice(0, 40)}...` : text;
-    return new DatasetError(this.source, text.trim() === '' ? 'is empty; expected a number' : `"${shown}" is not a number`, { line, column });
+    return new DatasetError(this.source, text.trim() === '' ? 'is empty; expected a number' : `a text of ${text.length} character${text.length === 1 ? '' : 's'} is not a number`, { line, column });
   }
 
   /** Writes the unescaped bytes of a span into `scratch`; returns their length. */

@@ -146,9 +146,9 @@ describe('bias check: predictions dataset', () => {
   it('errors with file, line and column on a malformed dataset, and names the columns found when one is missing', async () => {
     // Act + Assess
     await expect(runOutcome({ predictions: 'label,prediction,sex\n1,1,F\n1,x1,\n' }, { ...SEX_F, columns: { score: 'score' } })).rejects.toThrow(
-      'predictions line 1: column "score" is missing; the columns found are "label", "prediction", "sex"',
+      'predictions line 1: column "score" is missing; the header has 3 columns and none comes close (modelgate does not quote a file\'s header)',
     );
-    await expect(runOutcome({ predictions: 'label,score,sex\n1,0.5,F\n1,abc,M\n' }, SEX_F)).rejects.toThrow('predictions line 3, column "score": "abc" is not a number');
+    await expect(runOutcome({ predictions: 'label,score,sex\n1,0.5,F\n1,abc,M\n' }, SEX_F)).rejects.toThrow('predictions line 3, column "score": a text of 3 characters is not a number');
   });
 
   it('reads a JSON Lines dataset with text labels and a score threshold', async () => {

@@ -187,7 +187,7 @@ describe('qualityFromPredictions: errors name the file, line and column', () => 
     const err = await rejection(qualityFromPredictions(predictions('label,prediction,score\n1,1,0.9\n0,0,high\n', 'inline://preds.csv'), binaryConfig, signal));
     // Assess
     expect(err).toBeInstanceOf(DatasetError);
-    expect(err.message).toBe('preds.csv line 3, column "score": "high" is not a number');
+    expect(err.message).toBe('preds.csv line 3, column "score": a text of 4 characters is not a number');
   });
 
   it('names the exact line of a score outside [0, 1], past blank lines', async () => {
@@ -205,9 +205,9 @@ describe('qualityFromPredictions: errors name the file, line and column', () => 
     );
     const neither = await rejection(qualityFromPredictions(predictions('label,proba\n1,0.9\n', 'inline://preds.csv'), binaryConfig, signal));
     // Assess
-    expect(named.message).toBe('preds.csv line 1: column "p" is missing; the columns found are "y", "p_hat"');
+    expect(named.message).toBe('preds.csv line 1: column "p" is missing; the header has 2 columns and none comes close (modelgate does not quote a file\'s header)');
     expect(neither.message).toBe(
-      'preds.csv has neither a score column "score" nor a prediction column "prediction"; the columns found are "label", "proba" (a binary classifier needs one: set columns.score or columns.prediction to the name the file uses)',
+      'preds.csv has neither a score column "score" nor a prediction column "prediction"; the header has 2 columns and none comes close (modelgate does not quote a file\'s header) (a binary classifier needs one: set columns.score or columns.prediction to the name the file uses)',
     );
   });
 

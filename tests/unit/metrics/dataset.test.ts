@@ -112,7 +112,7 @@ describe('readColumns: CSV', () => {
     // Act
     const message = await failure(chunks(csv, 7), { columns: [num('score')], sourceName: 'predictions.csv' });
     // Assess
-    expect(message).toBe('predictions.csv line 5, column "score": "abc" is not a number');
+    expect(message).toBe('predictions.csv line 5, column "score": a text of 3 characters is not a number');
   });
 
   it('rejects empty numbers, NaN, infinities and hex as numbers', async () => {
@@ -139,7 +139,7 @@ describe('readColumns: CSV', () => {
     const missing = await failure(chunks('label,pred,sex\n1,1,F\n', 64), { columns: [cat('label'), num('score')], sourceName: 'p.csv' });
     const { rows } = await readAll(chunks('label,sex\n1,F\n', 64), { columns: [cat('label'), num('score', true)] });
     // Assess
-    expect(missing).toBe('p.csv line 1: column "score" is missing; the columns found are "label", "pred", "sex"');
+    expect(missing).toBe('p.csv line 1: column "score" is missing; the header has 3 columns and none comes close (modelgate does not quote a file\'s header)');
     expect(rows).toEqual([['1', null]]);
   });
 
@@ -237,7 +237,7 @@ describe('readColumns: JSON Lines', () => {
     );
     expect(await failure(chunks('{"label":1,"score":[1]}\n', 64), opts)).toBe('p.jsonl line 1, column "score": is an array; expected a number or a string');
     expect(await failure(chunks('{"label":1,"score":1}\n{"label":1 "score":2}\n', 64), opts)).toBe('p.jsonl line 2: expected "," or "}" in the JSON object');
-    expect(await failure(chunks('{"label":1}\n', 64), opts)).toBe('p.jsonl line 1: column "score" is missing; the columns found are "label"');
+    expect(await failure(chunks('{"label":1}\n', 64), opts)).toBe('p.jsonl line 1: column "score" is missing; the header has 1 column and none comes close (modelgate does not quote a file\'s header)');
   });
 
   it('counts JSON Lines rows and top-level fields for the floor', async () => {
@@ -265,5 +265,14 @@ describe('parseNumberBytes', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('dataset errors never quote the file', () => {
+  it('describes a missing column by the header size, naming only names close to the one asked for', async () => {
+    const { describeHeader } = await import('../../../src/metrics/dataset/resolve.js');
+    expect(describeHeader(['AWS_SECRET_ACCESS_KEY=abc123'], ['label'])).toBe("the header has 1 column and none comes close (modelgate does not quote a file's header)");
+    expect(describeHeader(['Label', 'score_x', 'other'], ['label'])).toBe('the header has 3 columns, of which "Label" comes close (column names are case-sensitive)');
+    expect(describeHeader(['labels'], ['label'])).toContain('"labels" comes close');
   });
 });
