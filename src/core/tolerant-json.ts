@@ -5,9 +5,12 @@
  * numbers, so that a check compares like with like.
  */
 
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /**
- * A numeric field of a report: a number, `"NaN"`, `"Infinity"`, `"-Infinity"`, a numeric string,
- * or `null`. Returns `null` for anything else (absent, `null`, not numeric).
+ * A numeric field, leniently: a number, `"NaN"`, `"Infinity"`, `"-Infinity"`, a numeric string
+ * (for fields that are strings by format, such as Clarify's `value_or_threshold`), or `null`.
+ * Returns `null` for anything else. Metric values use {@link toReportNumber}.
  */
 export const toNumber = (v: unknown): number | null => {
   if (typeof v === 'number') return v;
@@ -16,7 +19,30 @@ export const toNumber = (v: unknown): number | null => {
     if (s === 'NaN') return Number.NaN;
     if (s === 'Infinity' || s === '+Infinity') return Number.POSITIVE_INFINITY;
     if (s === '-Infinity') return Number.NEGATIVE_INFINITY;
-    if (s !== '' && Number.isFinite(Number(s))) return Number(s);
+    // A decimal number as JSON writes it: Number() alone would also take "0x10", "0b1" and "".
+    if (DECIMAL.test(s)) return Number(s);
   }
   return null;
 };
+
+/**
+ * A value a report states as a number: a JSON number, or one of the tokens ML tools write for the
+ * non-finite ones (`"NaN"`, `"Infinity"`, `"-Infinity"`). A number written as a string (`"0.93"`)
+ * is not accepted: no tool that writes these reports does so, and a report that quotes its numbers
+ * has been edited by hand or produced by something modelgate has not seen — invalid evidence, not
+ * a value to gate on. Returns `null` for anything else.
+ *
+ * @example
+ * ```ts
+ * toReportNumber(0.93);       // 0.93
+ * toReportNumber('Infinity'); // Infinity
+ * toReportNumber('0.93');     // null
+ * ```
+ */
+export const toReportNumber = (v: unknown): number | null => {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && NON_FINITE.has(v.trim())) return toNumber(v);
+  return null;
+};
+
+const NON_FINITE = new Set(['NaN', 'Infinity', '+Infinity', '-Infinity']);

@@ -4,7 +4,7 @@
  * sections, curves, baselines) and strictly where modelgate relies on it (each metric's value).
  */
 import { InvalidInputError } from '../core/errors.js';
-import { toNumber } from '../core/tolerant-json.js';
+import { toReportNumber } from '../core/tolerant-json.js';
 import { COUNT_DOMAIN, describeDomain, inDomain, STANDARD_DEVIATION_DOMAIN } from './metric-domain.js';
 import { describeValue } from '../core/describe-value.js';
 
@@ -46,7 +46,7 @@ const parseConfusionMatrix = (v: unknown, section: string, where: string): Recor
     if (!isObject(row)) throw new InvalidInputError(`row is ${describeValue(row)}`, at(actual), 'an object { predicted: count }');
     const counts: Record<string, number> = Object.create(null) as Record<string, number>;
     for (const [predicted, n] of Object.entries(row)) {
-      const count = toNumber(n);
+      const count = toReportNumber(n);
       if (count === null || !inDomain(count, COUNT_DOMAIN)) {
         throw new InvalidInputError(`count is ${describeValue(n)}`, at(actual, predicted), `a count: ${describeDomain(COUNT_DOMAIN)}`);
       }
@@ -62,14 +62,14 @@ const parseMetric = (raw: unknown, section: string, name: string, where: string)
   if (typeof raw === 'number') return { value: raw, standardDeviation: null };
   if (!isObject(raw) || !('value' in raw)) return undefined;
   const rawValue = raw['value'];
-  const value = rawValue === null ? Number.NaN : toNumber(rawValue);
+  const value = rawValue === null ? Number.NaN : toReportNumber(rawValue);
   if (value === null) {
     throw new InvalidInputError(`value is ${describeValue(rawValue)}`, `${where} at ${jsonPointer(section, name, 'value')}`, 'a number, "NaN", "Infinity" or null');
   }
   const rawStd = raw['standard_deviation'];
   let standardDeviation: number | null = null;
   if (rawStd !== undefined && rawStd !== null) {
-    const std = toNumber(rawStd);
+    const std = toReportNumber(rawStd);
     if (std === null) {
       throw new InvalidInputError(`standard_deviation is ${describeValue(rawStd)}`, `${where} at ${jsonPointer(section, name, 'standard_deviation')}`, 'a number or "NaN"');
     }
@@ -87,7 +87,7 @@ const parseItemCount = (doc: Record<string, unknown>, where: string): number | u
   if (!isObject(dataset)) throw new InvalidInputError(`dataset is ${describeValue(dataset)}`, `${where} at /dataset`, 'an object');
   const raw = dataset['item_count'];
   if (raw === undefined || raw === null) return undefined;
-  const n = toNumber(raw);
+  const n = toReportNumber(raw);
   if (n === null || !Number.isInteger(n) || n < 0) {
     throw new InvalidInputError(`item_count is ${describeValue(raw)}`, `${where} at /dataset/item_count`, 'a non-negative integer');
   }

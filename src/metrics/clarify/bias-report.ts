@@ -7,7 +7,7 @@
  * own `sensitiveAtLeast: t` means value **≥ t**; slices from a report therefore read `age>40`.
  */
 import { InvalidInputError } from '../../core/errors.js';
-import { toNumber } from '../../core/tolerant-json.js';
+import { toNumber, toReportNumber } from '../../core/tolerant-json.js';
 import { sameValue, sliceOf, isNumericFacet } from '../bias/facets.js';
 import { canonicalBiasMetric, type BiasMetricName, type BiasValue, type FacetSpec } from '../bias/types.js';
 import { describeValue } from '../../core/describe-value.js';
@@ -58,7 +58,7 @@ export const clarifyValue = (metric: Record<string, unknown>): BiasValue => {
   const raw = metric['value'];
   const error = typeof metric['error'] === 'string' && metric['error'] !== '' ? metric['error'] : null;
   if (raw === null || raw === undefined) return { value: null, reason: error ? `Clarify reported no value: ${error}` : 'Clarify reported no value' };
-  const n = toNumber(raw);
+  const n = toReportNumber(raw);
   if (n === null) return { value: null, reason: `Clarify reported a value that is not a number: ${describeValue(raw)}` };
   if (Number.isNaN(n)) return { value: null, reason: `Clarify reported NaN${error ? `: ${error}` : ''}` };
   if (!Number.isFinite(n)) return { value: null, reason: `Clarify reported ${n > 0 ? 'Infinity' : '-Infinity'} (a zero denominator)${error ? `: ${error}` : ''}`, raw: n };

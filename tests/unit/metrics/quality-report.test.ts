@@ -63,13 +63,17 @@ describe('parseQualityStatistics', () => {
 
   it('reads "NaN", bare NaN and null values as not computable, and a bare number as a value', () => {
     // Act
-    const report = parseQualityStatistics(parseStrictJson('{"binary_classification_metrics":{"auc":{"value":NaN},"f1":{"value":"NaN"},"f2":{"value":null},"recall":0.7,"precision":{"value":"0.8"}}}', 'report'));
+    const report = parseQualityStatistics(parseStrictJson('{"binary_classification_metrics":{"auc":{"value":NaN},"f1":{"value":"NaN"},"f2":{"value":null},"recall":0.7}}', 'report'));
     // Assess
     expect(Number.isNaN(report.metrics['auc']!.value)).toBe(true);
     expect(Number.isNaN(report.metrics['f1']!.value)).toBe(true);
     expect(Number.isNaN(report.metrics['f2']!.value)).toBe(true);
     expect(report.metrics['recall']).toEqual({ value: 0.7, standardDeviation: null });
-    expect(report.metrics['precision']).toEqual({ value: 0.8, standardDeviation: null });
+  });
+
+  it.each([['"0.8"'], ['"0x1"'], ['" 0.93 "'], ['"1e0"']])('refuses a metric value written as the string %s: invalid evidence naming the path', (value) => {
+    const doc = parseStrictJson(`{"binary_classification_metrics":{"precision":{"value":${value}}}}`, 'report');
+    expect(() => parseQualityStatistics(doc, 'stats')).toThrow(/stats at \/binary_classification_metrics\/precision\/value: value is a string of \d+ characters \(expected a number, "NaN", "Infinity" or null\)/);
   });
 
   it.each([['many'], [-3], [2.5], ['Infinity']])('refuses a confusion matrix count of %p: invalid evidence naming the cell', (count) => {
