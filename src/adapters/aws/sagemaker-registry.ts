@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { DescribeModelPackageCommandOutput, ModelPackageSummary, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
-import type { ApprovalStatus, ModelPackage } from '../../core/model-package.js';
+import { validateModelPackage, type ApprovalStatus, type ModelPackage } from '../../core/model-package.js';
 import type { ModelRegistry } from '../../core/ports.js';
 import { AwsCallError, awsErrorCode, awsErrorMessage } from './aws-call-error.js';
 import { truncateText } from './truncate.js';
@@ -130,7 +130,9 @@ export class SageMakerRegistry implements ModelRegistry {
     );
     const pkg = toModelPackage(output, arn);
     if (this.#readTags) pkg.Tags = await this.#tags(modelPackageGroupArn(pkg.ModelPackageArn));
-    return pkg;
+    // The same shape check as a model package file: what the SDK's types promise is not checked
+    // at run time, and a proxy, a mock or a new API field could break it (terminal bad input).
+    return validateModelPackage(pkg, `DescribeModelPackage ${arn} (with ListTags of its group)`);
   }
 
   /**
@@ -190,18 +192,18 @@ export class SageMakerRegistry implements ModelRegistry {
 
   /** All tags of a resource, every page. */
   async #tags(arn: string): Promise<Array<{ Key: string; Value: string }>> {
-    const tags: Array<{ Key: string; Value: string }> = [];
+    // Unknown until validateModelPackage has looked at them (see describe).
+    const tags: unknown[] = [];
     let nextToken: string | undefined;
     do {
       const page = await this.#call('ListTags', arn, 'model package group', () =>
         this.#client.send(new ListTagsCommand({ ResourceArn: arn, MaxResults: TAGS_PAGE_SIZE, ...(nextToken ? { NextToken: nextToken } : {}) })),
       );
-      for (const tag of page.Tags ?? []) {
-        if (typeof tag.Key === 'string') tags.push({ Key: tag.Key, Value: tag.Value ?? '' });
-      }
+      // Kept as answered (a tag without a value reads as ""): validateModelPackage judges the shape.
+      for (const tag of page.Tags ?? []) tags.push(typeof tag === 'object' && tag !== null && tag.Value === undefined ? { ...tag, Value: '' } : tag);
       nextToken = page.NextToken;
     } while (nextToken);
-    return tags;
+    return tags as Array<{ Key: string; Value: string }>;
   }
 
   async #call<T>(operation: string, resource: string, what: string, send: () => Promise<T>): Promise<T> {

@@ -141,6 +141,30 @@ describe('SageMakerRegistry.describe', () => {
     expect(sagemaker.commandCalls(ListTagsCommand)).toHaveLength(0);
   });
 
+  it.each([
+    ['a null tag', { Tags: [null] }],
+    ['a tag whose key is a number', { Tags: [{ Key: 1, Value: 'x' }] }],
+    ['a tag whose value is an object', { Tags: [{ Key: 'team', Value: { x: 1 } }] }],
+  ])('refuses a ListTags answer with %s as bad input naming the field, never a TypeError', async (_name, answer) => {
+    // Prepare: what the SDK types forbid, as a proxy or a mock might still answer
+    sagemaker.on(DescribeModelPackageCommand, { ModelPackageName: CANDIDATE }).resolves(describeOutput('credit-risk', 12));
+    sagemaker.on(ListTagsCommand).resolves(answer as never);
+    const registry = new SageMakerRegistry({ client: new SageMakerClient({ region: 'eu-west-1' }) });
+    // Act + Assess
+    const err = await registry.describe(CANDIDATE).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as Error).message).toContain('/Tags/0');
+  });
+
+  it('refuses a DescribeModelPackage answer whose fields have the wrong shape, naming the field', async () => {
+    sagemaker.on(DescribeModelPackageCommand, { ModelPackageName: CANDIDATE }).resolves(describeOutput('credit-risk', 12, { CustomerMetadataProperties: { 'modelgate:evidence:x': 7 } } as never));
+    sagemaker.on(ListTagsCommand).resolves({ Tags: [] });
+    const registry = new SageMakerRegistry({ client: new SageMakerClient({ region: 'eu-west-1' }) });
+    const err = await registry.describe(CANDIDATE).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as Error).message).toContain('/CustomerMetadataProperties');
+  });
+
   it('turns "does not exist" into NotFoundError', async () => {
     // Prepare
     sagemaker.on(DescribeModelPackageCommand).rejects(sdkError('ValidationException', `ModelPackage ${CANDIDATE} does not exist.`, 400));
