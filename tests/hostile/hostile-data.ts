@@ -39,7 +39,10 @@ export const REPORTS: ReportVariant[] = [
   { name: 'auc-array', content: qualityReport('[0.93]'), expect: 'no-approval' },
   { name: 'auc-object', content: qualityReport('{"value":0.93}'), expect: 'no-approval' },
   { name: 'auc-missing', content: metricsOf(ACC), expect: 'no-approval' },
-  { name: 'auc-metric-is-a-number', content: metricsOf(`"auc":0.93,${ACC}`), expect: 'no-approval' },
+  // A bare number for a metric is a documented form (hand-written evaluation scripts write it; see
+  // docs/evidence.md): present, finite, in its domain and passing, so it may approve. The campaign
+  // only demands that it neither crashes, hangs nor leaks.
+  { name: 'auc-metric-is-a-number', content: metricsOf(`"auc":0.93,${ACC}`), expect: 'any' },
   { name: 'auc-metric-is-null', content: metricsOf(`"auc":null,${ACC}`), expect: 'no-approval' },
   { name: 'duplicate-auc-bad-first', content: metricsOf(`${auc('0.1')},${auc('0.93')},${ACC}`), expect: 'no-approval' },
   { name: 'duplicate-auc-good-first', content: metricsOf(`${auc('0.93')},${auc('0.1')},${ACC}`), expect: 'no-approval' },
