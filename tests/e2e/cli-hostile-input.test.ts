@@ -159,3 +159,36 @@ describe('modelgate evaluate under hostile input', () => {
     expect(r.stderr).toMatch(/aliases/i);
   });
 });
+
+describe('policy paths that hold no policy', () => {
+  let home: string;
+  beforeAll(() => {
+    home = tempHome('modelgate-hostile-');
+  });
+  afterAll(() => {
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('evaluate --policies <a directory without YAML> is bad usage (64) naming the directory, not a needs_review run', () => {
+    const r = runCli(['evaluate', '--policies', 'examples/reports', '--model-package', pkg(2), '--champion', 'none'], home);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('examples/reports');
+    expect(r.stderr).toContain('no policy files');
+  });
+
+  it('policy validate <a directory without YAML> is bad usage (64), not "ok"', () => {
+    const r = runCli(['policy', 'validate', 'examples/reports'], home);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('no policy files');
+  });
+
+  it('a relative --policies resolves against the CLI\'s working directory, not the process\'s', async () => {
+    // In process, with a working directory other than the process's (as a wrapper or a test runs it)
+    const { runCli: runInProcess } = await import('../../src/cli/run-cli.js');
+    let stderr = '';
+    const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), isTTY: false, env: { ...process.env, MODELGATE_HOME: home }, cwd: join(ROOT, 'examples') };
+    const code = await runInProcess(['evaluate', '--policies', '../policies', '--model-package', 'registry/churn-xgb/2.json', '--champion', 'none'], io);
+    expect(stderr).not.toMatch(/\.\.\/policies: no such file/);
+    expect(code).toBe(2); // the examples' relative evidence URIs do not resolve from examples/: needs review
+  });
+});

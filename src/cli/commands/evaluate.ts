@@ -1,6 +1,7 @@
 /**
  * `modelgate evaluate`: runs the gate once. Exit 0 approve, 1 reject, 2 needs_review, 64 bad input.
  */
+import { resolve } from 'node:path';
 import { evaluateSubject } from '../../app/evaluate-subject.js';
 import { NotFoundError, PolicyError } from '../../core/errors.js';
 import type { ModelPackage } from '../../core/model-package.js';
@@ -32,8 +33,10 @@ const options = {
 } as const;
 
 /** Loads the policies the run may use and refuses (exit 64) any that do not validate. */
-export const loadCheckedPolicies = async (stack: CommandServices, path: string | undefined): Promise<LoadedPolicy[]> => {
-  const policies = path ? await new FilePolicySource(path).load() : await stack.services.policies.load();
+export const loadCheckedPolicies = async (stack: CommandServices, path: string | undefined, cwd: string): Promise<LoadedPolicy[]> => {
+  const policies = path ? await new FilePolicySource(resolve(cwd, path)).load() : await stack.services.policies.load();
+  // A path the user named that holds no policy is a mistake, not a run that "no policy governs".
+  if (path && policies.length === 0) throw new UsageError(`${path}: no policy files (*.yaml, *.yml) in this directory`, EVALUATE_USAGE);
   const problems = policies.flatMap((p) => validatePolicyChecks(p, stack.services.checks));
   if (problems.length > 0) throw new PolicyError(policies.length === 1 ? policies[0]!.file : 'policies', problems);
   return policies;
@@ -67,7 +70,7 @@ export const evaluateCommand = async (argv: string[], io: CliIO): Promise<number
   const stack = await openServices(io, { publishes: values.apply === true, ...(ref.startsWith('arn:') ? { modelPackageArn: ref } : {}) });
   try {
     const { services } = stack;
-    const policies = await loadCheckedPolicies(stack, values.policy ?? values.policies);
+    const policies = await loadCheckedPolicies(stack, values.policy ?? values.policies, io.cwd);
     const modelPackage = await lookUp(stack, ref, io.cwd, '--model-package');
     let champion: ModelPackage | null | undefined;
     if (values.champion === 'none') champion = null;

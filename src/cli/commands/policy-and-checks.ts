@@ -25,13 +25,13 @@ export const policyCommand = async (argv: string[], io: CliIO): Promise<number> 
   // Loading throws PolicyError (schema, YAML) for the first broken file; collect per file instead.
   const source = new FilePolicySource(path);
   const policies = await source.load();
+  if (policies.length === 0) throw new UsageError(`${positionals[0]}: no policy files (*.yaml, *.yml) in this directory`, VALIDATE_USAGE);
   const problems = [
     ...policies.flatMap((p) => validatePolicyChecks(p, checkRegistry)),
     ...findMatchConflicts(policies),
   ];
   if (problems.length > 0) throw new PolicyError(isDir ? positionals[0]! : policies[0]?.file ?? positionals[0]!, problems);
   for (const p of policies) io.stdout(`ok  ${p.file}  ${p.doc.metadata.name} v${p.doc.metadata.version}  ${p.doc.checks.length} checks  ${p.digest.slice(0, 19)}…\n`);
-  if (policies.length === 0) io.stdout(`no policy files in ${positionals[0]}\n`);
   return EXIT.ok;
 };
 
