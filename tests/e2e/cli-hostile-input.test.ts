@@ -192,3 +192,21 @@ describe('policy paths that hold no policy', () => {
     expect(code).toBe(2); // the examples' relative evidence URIs do not resolve from examples/: needs review
   });
 });
+
+describe('modelgate start with a state directory it cannot use', () => {
+  it.each([
+    ['under /proc, where directories cannot be made', '/proc/none/modelgate'],
+    ['a regular file', 'package.json'],
+  ])('MODELGATE_HOME %s is bad usage (64) naming it, and never hangs', (_name, homeDir) => {
+    const r = spawnSync(process.execPath, [CLI, 'start', '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, MODELGATE_HOME: homeDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      encoding: 'utf8',
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(64);
+    expect(r.stderr).toContain('state directory');
+  });
+});

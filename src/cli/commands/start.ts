@@ -7,7 +7,7 @@ import { promotionSummary, startLocalStack } from '../../local/stack.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
-import { runningStack, stateDirOf } from '../services.js';
+import { ensureStateDir, runningStack, stateDirOf } from '../services.js';
 
 const USAGE = 'modelgate start [--port N]   (default port 4510, or MODELGATE_PORT; 0 = any free port)';
 const WORD = { approve: 'APPROVE', reject: 'REJECT', needs_review: 'NEEDS REVIEW' } as const;
@@ -19,6 +19,7 @@ export const startCommand = async (argv: string[], io: CliIO): Promise<number> =
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port must be a whole number from 0 to 65535 (got "${portText}")`, USAGE);
   const stateDir = stateDirOf(io);
+  await ensureStateDir(stateDir);
   const other = await runningStack(stateDir);
   if (other) throw new UsageError(`a local stack is already running (pid ${other.pid}, ${other.apiUrl}) in ${stateDir}`);
 
