@@ -8,12 +8,13 @@
  * accounts; nothing at all when deployed). Timing: `MODELGATE_PROMOTION_STAGE_DEADLINE_SECONDS`,
  * `MODELGATE_PROMOTION_INITIAL_WAIT_SECONDS`, `MODELGATE_PROMOTION_MAX_WAIT_SECONDS`.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError } from '../../core/errors.js';
 import type { PromotionTiming } from '../../core/promotion/record.js';
 import type { PromotionAllowList } from '../../core/promotion/types.js';
 import { lazyValidator, problemsOf } from '../../core/schema.js';
+import { parseStrictJson } from '../../core/strict-json.js';
+import { FILE_LIMITS, FileReadError, readBoundedText } from './bounded-file.js';
 
 /** The embedded stack's default: the demo hosting accounts of policies/churn.yaml, any role in them. */
 export const DEMO_ALLOW_LIST: PromotionAllowList = { accounts: ['222222222222', '333333333333'], roles: [] };
@@ -88,17 +89,13 @@ export const loadPromotionConfig = async (opts: {
     const file = join(opts.stateDir, 'promotion.json');
     let text: string | undefined;
     try {
-      text = await readFile(file, 'utf8');
+      // A user's file: bounded like every input file (a FIFO or /dev/zero here must not hang start).
+      text = await readBoundedText(file, { maxBytes: FILE_LIMITS.policyBytes });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (!(err instanceof FileReadError && err.problem === 'not-found')) throw err;
     }
     if (text !== undefined) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (err) {
-        throw new InvalidInputError(`not valid JSON (${(err as Error).message})`, file, '{ "accounts": ["<12 digits>"], "roles": ["<role ARN glob>"] }', { cause: err });
-      }
+      const parsed = parseStrictJson(text, file, { nonFinite: 'reject' });
       const problems = problemsOf(validateFile, parsed, file);
       if (problems.length > 0) throw new InvalidInputError(problems.join('; '), file, '{ "accounts": ["<12 digits>"], "roles": ["<role ARN glob>"] }');
       const doc = parsed as { accounts: string[]; roles?: string[] };

@@ -45,6 +45,12 @@ describe('promotion configuration', () => {
     expect(() => timingFromEnv({ MODELGATE_PROMOTION_STAGE_DEADLINE_SECONDS: 'soon' })).toThrow(/MODELGATE_PROMOTION_STAGE_DEADLINE_SECONDS/);
   });
 
+  it('reads promotion.json strictly: an account list given twice is refused, naming the key', async () => {
+    // The second "accounts" would widen the allow-list if the last one silently won.
+    const dir = dirWith('{"accounts":["111111111111"],"accounts":["999999999999"]}');
+    await expect(loadPromotionConfig({ env: {}, stateDir: dir, fallback: DEMO_ALLOW_LIST })).rejects.toThrow(/promotion\.json.*duplicate key "accounts"/);
+  });
+
   it('reads the stage deadline and backoff from the environment', () => {
     // Act / Assess
     expect(timingFromEnv({ MODELGATE_PROMOTION_STAGE_DEADLINE_SECONDS: '1800', MODELGATE_PROMOTION_MAX_WAIT_SECONDS: '120' })).toEqual({ stageDeadlineSeconds: 1800, maxWaitSeconds: 120 });
