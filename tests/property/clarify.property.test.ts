@@ -18,6 +18,9 @@ import { policyYaml, startGateHarness, type GateHarness, type GateOutcome } from
 import { propertyParams, propertyTimeoutMs } from '../support/property-config.js';
 import { arr, BIAS_METRICS, biasCaseArb, explainabilityCaseArb, isReadable, obj, own, passesRule, toText, toValue, val, type BiasCase, type ExplainabilityCase, type Node } from './generators.js';
 
+/** Rounding the product allows at a metric domain's edge (src/metrics/metric-domain.ts). */
+const DOMAIN_SLACK = 1e-12;
+
 const biasPolicy = (c: BiasCase): string => policyYaml([{ use: 'bias', with: { facets: [{ column: c.facet.column, sensitive: [c.facet.sensitive] }], metrics: c.rules } }]);
 
 const explainabilityPolicy = (c: ExplainabilityCase): string =>
@@ -39,7 +42,9 @@ const biasNotApprovable = (c: BiasCase): string | null => {
     if (entries.length !== 1) return `${name} reported ${entries.length} times`;
     const v = own(entries[0], 'value');
     if (typeof v !== 'number' || !Number.isFinite(v)) return `${name} is not a finite number (${JSON.stringify(entries[0])})`;
-    if (v < spec.domain[0] || v > spec.domain[1]) return `${name} = ${v} is outside [${spec.domain[0]}, ${spec.domain[1]}]`;
+    // The product allows 1e-12 of rounding at a domain's edge (src/metrics/metric-domain.ts):
+    // KL = -1e-17 is floating-point noise on 0, not evidence of a broken report.
+    if (v < spec.domain[0] - DOMAIN_SLACK || v > spec.domain[1] + DOMAIN_SLACK) return `${name} = ${v} is outside [${spec.domain[0]}, ${spec.domain[1]}]`;
     if (!passesRule(v, rule)) return `${name} = ${v} breaks ${JSON.stringify(rule)}`;
   }
   return null;
@@ -73,13 +78,16 @@ const explainabilityNotApprovable = (c: ExplainabilityCase): string | null => {
   const shap = own(own(own(own(toValue(c.report), 'explanations'), 'kernel_shap'), 'label0'), 'global_shap_values');
   if (typeof shap !== 'object' || shap === null) return 'no kernel_shap global_shap_values';
   const values = Object.entries(shap as Record<string, unknown>);
-  for (const [f, v] of values) if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return `SHAP value of "${f}" is ${JSON.stringify(v) ?? String(v)}, not a finite number >= 0`;
-  const nums = values as Array<[string, number]>;
+  for (const [f, v] of values) if (typeof v !== 'number' || !Number.isFinite(v)) return `SHAP value of "${f}" is ${JSON.stringify(v) ?? String(v)}, not a finite number`;
+  // A global SHAP value may be negative (Clarify's agg_method "median" aggregates signed SHAP
+  // values): importance is its magnitude, as the check reads it.
+  const nums = (values as Array<[string, number]>).map(([f, v]): [string, number] => [f, Math.abs(v)]);
   const total = nums.reduce((s, [, v]) => s + v, 0);
   if (!(total > 0)) return 'the SHAP values sum to 0';
   for (const p of c.protected) {
-    const v = own(shap, p);
-    if (typeof v !== 'number') return `protected feature "${p}" is not reported`;
+    const raw = own(shap, p);
+    if (typeof raw !== 'number') return `protected feature "${p}" is not reported`;
+    const v = Math.abs(raw);
     // Most lenient tie-break: the protected feature ranks after every feature it ties with.
     const rank = 1 + nums.filter(([f, w]) => f !== p && w >= v).length;
     if (rank <= c.topK) return `protected feature "${p}" ranks ${rank}, inside the top ${c.topK}`;

@@ -16,6 +16,9 @@ import { policyYaml, startGateHarness, type GateHarness, type GateOutcome } from
 import { propertyParams, propertyTimeoutMs } from '../support/property-config.js';
 import { corruptionArb, isReadable, obj, own, passesRule, QUALITY_METRICS, qualityCaseArb, raw, toText, toValue, val, type Node, type QualityCase } from './generators.js';
 
+/** Rounding the product allows at a metric domain's edge (src/metrics/metric-domain.ts). */
+const DOMAIN_SLACK = 1e-12;
+
 const policyOf = (c: QualityCase): string => policyYaml([{ use: 'model-quality', with: { problemType: c.problemType, metrics: c.rules } }]);
 
 /** Why `c` must not approve, or null when an approval would be justified. */
@@ -28,9 +31,10 @@ export const whyNotApprovable = (c: QualityCase): string | null => {
     const domain = own(metrics, name) as readonly [number, number] | undefined;
     if (!domain) return `"${name}" is not a known ${c.problemType} metric`;
     const entry = own(values, name);
-    const v = own(entry, 'value');
+    // A bare number is a documented form of a metric (hand-written reports): its value.
+    const v = typeof entry === 'number' ? entry : own(entry, 'value');
     if (typeof v !== 'number' || !Number.isFinite(v)) return `${name} is not a finite number (${JSON.stringify(entry)})`;
-    if (v < domain[0] || v > domain[1]) return `${name} = ${v} is outside [${domain[0]}, ${domain[1]}]`;
+    if (v < domain[0] - DOMAIN_SLACK || v > domain[1] + DOMAIN_SLACK) return `${name} = ${v} is outside [${domain[0]}, ${domain[1]}]`;
     if (!passesRule(v, rule)) return `${name} = ${v} breaks ${JSON.stringify(rule)}`;
   }
   return null;
