@@ -170,13 +170,9 @@ export const targetOptionProblems = (target: PromotionTarget, where: string, pat
   }
   const validate = validators[kind];
   if (!validate(known)) {
-    const errors = (validate.errors ?? [])
-      // An option left out is not refused here: the doctor prints a placeholder that says which
-      // option to set (a policy may be drafted before the hosting team has named its endpoint), and
-      // promotion's preflight refuses the target before anything is created. An option given
-      // under a wrong name or with a wrong value has no such excuse.
-      .filter((e) => !(e.keyword === 'required' && e.instancePath === ''))
-      .map((e): ErrorObject => ({ ...e, instancePath: `${path}${e.instancePath}` }));
+    // A required option left out is refused too: a reviewed policy names every resource it
+    // promotes into, so the doctor prints real statements for it, never a placeholder.
+    const errors = (validate.errors ?? []).map((e): ErrorObject => ({ ...e, instancePath: `${path}${e.instancePath}` }));
     problems.push(...formatSchemaErrors(errors, where).map((line) => `${line} (${kind} target)`));
   }
   return problems;

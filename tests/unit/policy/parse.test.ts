@@ -152,7 +152,7 @@ describe('parsePolicy: bad input names the file, the path and what was expected'
 
   it('refuses duplicate stage names and a role outside the target account', () => {
     // Prepare
-    const target = '{ kind: sagemaker-endpoint, account: "222222222222", region: eu-west-1, roleArn: "arn:aws:iam::333333333333:role/r", externalId: xx }';
+    const target = '{ kind: sagemaker-endpoint, account: "222222222222", region: eu-west-1, roleArn: "arn:aws:iam::333333333333:role/r", externalId: xx, endpointName: e, instanceType: ml.m5.large, executionRoleArn: "arn:aws:iam::222222222222:role/x" }';
     const text = `${MINIMAL}promotion:\n  stages:\n    - { name: s, targets: [${target}] }\n    - { name: s, targets: [${target.replace('333333333333', '222222222222')}] }\n`;
     // Act / Assess
     expect(problemsOf(text)).toEqual([

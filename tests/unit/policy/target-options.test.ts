@@ -45,11 +45,12 @@ describe('promotion target options', () => {
     // Assess
     expect(problems).toEqual([
       'p.yaml at /promotion/stages/0/targets/0/modelDataS3Uri: unknown option "modelDataS3Uri" for kind bedrock-import (did you mean "s3Uri"?) (expected one of: kind, account, region, roleArn, externalId, importRoleArn, s3Uri, importedModelName, importedModelKmsKeyId)',
+      'p.yaml at /promotion/stages/0/targets/0: missing required key "s3Uri" (bedrock-import target)',
     ]);
   });
 
-  it('leaves an option left out to preflight and the doctor, which says which option to set', () => {
-    expect(() => parsePolicy(policyWith(BEDROCK_IMPORT), 'p.yaml')).not.toThrow();
+  it('refuses a required option left out, so that the doctor never prints a placeholder for it', () => {
+    expect(problemsOf(policyWith(BEDROCK_IMPORT))).toEqual(['p.yaml at /promotion/stages/0/targets/0: missing required key "s3Uri" (bedrock-import target)']);
   });
 
   it('accepts a bedrock-import target with its documented options', () => {

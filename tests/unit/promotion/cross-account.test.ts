@@ -364,8 +364,9 @@ describe('requiredAccess: context and gaps', () => {
     expect(policyOf(find(docs, 'staging[0] sagemaker-endpoint', 'bucket-policy')).Statement.map((s) => s.Sid)).not.toContain('ModelgateReadsEvidence');
   });
 
-  it('uses placeholders and lists them when the policy leaves options out', () => {
-    // Prepare: a bare sagemaker-endpoint target, groups matched by a glob, no context
+  it('uses placeholders for the deployment context it was not given, and lists them', () => {
+    // Prepare: a sagemaker-endpoint target (every required option given: policy validation refuses
+    // one left out), groups matched by a glob, no context
     const text = `apiVersion: modelgate/v1
 kind: Policy
 metadata: { name: bare, version: 1, owner: t@example.com }
@@ -375,15 +376,15 @@ promotion:
   stages:
     - name: staging
       targets:
-        - { kind: sagemaker-endpoint, account: "${STAGING}", region: eu-west-1, roleArn: "${ROLE.stagingPromoter}", externalId: x-1 }
+        - { kind: sagemaker-endpoint, account: "${STAGING}", region: eu-west-1, roleArn: "${ROLE.stagingPromoter}", externalId: x-1, endpointName: credit-staging, instanceType: ml.m5.large, executionRoleArn: "arn:aws:iam::${STAGING}:role/sm-exec" }
 `;
     // Act
     const docs = requiredAccess(parsePolicy(text, 'bare.yaml'));
     // Assess
     const unknown = new Set(docs.flatMap((d) => d.unknown).map((u) => u.split(':')[0]));
     expect([...unknown].sort()).toEqual([
-      '<artifact-bucket>', '<artifact-kms-key-arn>', '<ecr-repository-arn>', '<endpoint-name>', '<model-package-group>',
-      '<modelgate-account>', '<modelgate-role-arn>', '<registry-account>', '<sagemaker-execution-role-arn>',
+      '<artifact-bucket>', '<artifact-kms-key-arn>', '<ecr-repository-arn>', '<model-package-group>',
+      '<modelgate-account>', '<modelgate-role-arn>', '<registry-account>',
     ]);
     // A group policy names one group; an identity policy may use the glob.
     const group = find(docs, 'staging[0] sagemaker-endpoint', 'resource-policy');
