@@ -17,7 +17,7 @@ const num = (v: number | null | undefined): string => (v === null || v === undef
 
 const checkSection = (c: CheckResult): string => `
 <section class="check ${esc(c.status)}">
-  <h3>${esc(c.id)} <small>${esc(c.version)} · ${esc(c.severity)}</small> <span class="status">${esc(c.status)}</span></h3>
+  <h3>${esc(c.id)} <small>${c.use && c.use !== c.id ? `${esc(c.use)} ` : ''}${esc(c.version)} · ${esc(c.severity)}</small> <span class="status">${esc(c.status)}</span></h3>
   <p>${esc(c.summary)}</p>
   ${c.metrics.length === 0 ? '' : `<table><thead><tr><th>metric</th><th>slice</th><th>value</th><th>interval</th><th>threshold</th><th>champion</th><th>verdict</th></tr></thead><tbody>
   ${c.metrics.map((m) => `<tr><td>${esc(m.name)}</td><td>${esc(m.slice ?? '')}</td><td>${m.value === null ? `not computable${m.reason ? `: ${esc(m.reason)}` : ''}` : num(m.value)}</td><td>${m.interval ? `${num(m.interval[0])} – ${num(m.interval[1])}` : ''}</td><td>${m.threshold ? esc(JSON.stringify(m.threshold)) : ''}</td><td>${m.champion === undefined ? '' : num(m.champion)}</td><td>${m.passed === true ? 'ok' : m.passed === false ? '<b>out of bounds</b>' : ''}</td></tr>`).join('\n  ')}

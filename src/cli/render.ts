@@ -36,7 +36,7 @@ const metricLine = (m: MetricResult): string => {
 };
 
 const checkBlock = (c: CheckResult): string[] => [
-  `  ${STATUS[c.status].padEnd(5)} ${c.id} ${c.version} (${c.severity})  ${c.summary}`,
+  `  ${STATUS[c.status].padEnd(5)} ${c.id}${c.use && c.use !== c.id ? ` (${c.use})` : ''} ${c.version} (${c.severity})  ${c.summary}`,
   ...c.metrics.map(metricLine),
   ...c.findings.filter((f) => f.severity !== 'info' || c.status !== 'pass').map((f) => `      ${f.severity === 'error' ? '!' : '-'} ${f.message}`),
 ];

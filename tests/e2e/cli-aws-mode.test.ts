@@ -32,9 +32,16 @@ describe('modelgate against AWS', () => {
     expect(r.stderr).toContain('unset MODELGATE_LEDGER_TABLE to use the embedded stack');
   });
 
-  it('names a missing deployment setting', () => {
-    const r = runCli(['runs', 'list'], tempHome(), { env: { ...NO_CREDENTIALS, MODELGATE_EVENT_BUS: '' } });
+  it('names a missing deployment setting for a command that publishes', () => {
+    const r = runCli(['promote', 'run-01abc', '--dry-run'], tempHome(), { env: { ...NO_CREDENTIALS, MODELGATE_EVENT_BUS: '' } });
     expect(r.code).toBe(64);
     expect(r.stderr).toMatch(/MODELGATE_EVENT_BUS is not set/);
+  });
+
+  it('needs no event bus to read runs: runs list without MODELGATE_EVENT_BUS gets as far as the credentials', () => {
+    const r = runCli(['runs', 'list'], tempHome(), { env: { ...NO_CREDENTIALS, MODELGATE_EVENT_BUS: '' } });
+    expect(r.code).toBe(64);
+    expect(r.stderr).not.toMatch(/MODELGATE_EVENT_BUS/);
+    expect(r.stderr).toMatch(/no AWS credentials/);
   });
 });

@@ -49,7 +49,7 @@ describe('a policy that lists one check twice', () => {
     const r = runCli(['evaluate', '--model-package', 'examples/registry/churn-xgb/2.json', '--policy', policy, '--champion', 'none'], home);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/pass\s+model-quality /);
-    expect(r.stdout).toMatch(/FAIL\s+model-quality-stretch /);
+    expect(r.stdout).toMatch(/FAIL\s+model-quality-stretch \(model-quality\) /);
   });
 
   it('is refused by policy validate when the two entries share an id (exit 64, both paths named)', () => {

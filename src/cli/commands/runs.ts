@@ -32,7 +32,7 @@ export const runsCommand = async (argv: string[], io: CliIO): Promise<number> =>
     const since = sinceOf(values.since);
     const limit = values.limit === undefined ? 50 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000 (got "${values.limit}")`, LIST_USAGE);
-    const stack = await openServices(io);
+    const stack = await openServices(io, { publishes: false });
     try {
       const runs = await listRuns(stack.services, { ...(decision ? { decision } : {}), ...(values.group ? { group: values.group } : {}), ...(since ? { since } : {}), limit });
       io.stdout(format === 'json' ? `${JSON.stringify(runs, null, 2)}\n` : renderRunList(runs));
@@ -45,7 +45,7 @@ export const runsCommand = async (argv: string[], io: CliIO): Promise<number> =>
     const { values, positionals } = parseCommandArgs(rest, { format: { type: 'string' } }, SHOW_USAGE, { min: 1, max: 1, names: '<runId>' });
     if (values.help) return io.stdout(`${SHOW_USAGE}\n`), 0;
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', SHOW_USAGE) ?? 'text';
-    const stack = await openServices(io);
+    const stack = await openServices(io, { publishes: false });
     try {
       const { run, audit } = await showRun(stack.services, positionals[0]!);
       io.stdout(format === 'json' ? `${JSON.stringify({ ...run, audit }, null, 2)}\n` : renderRunDetail(run, audit));
@@ -62,7 +62,7 @@ export const rerunCommand = async (argv: string[], io: CliIO): Promise<number> =
   if (values.help) return io.stdout(`${RERUN_USAGE}\n`), 0;
   const reason = required(values.reason, '--reason', RERUN_USAGE);
   const format = oneOf(values.format, ['text', 'json'] as const, '--format', RERUN_USAGE) ?? 'text';
-  const stack = await openServices(io);
+  const stack = await openServices(io, { publishes: values.apply === true });
   try {
     const outcome = await rerun(stack.services, positionals[0]!, { reason, by: values.as ?? io.env['USER'] ?? 'unknown', apply: values.apply === true });
     if (outcome.status !== 'decided') throw new Error('a rerun is never deduplicated');
@@ -80,7 +80,8 @@ export const overrideCommand = async (argv: string[], io: CliIO): Promise<number
   const reason = required(values.reason, '--reason', OVERRIDE_USAGE);
   const by = required(values.as, '--as', OVERRIDE_USAGE);
   const format = oneOf(values.format, ['text', 'json'] as const, '--format', OVERRIDE_USAGE) ?? 'text';
-  const stack = await openServices(io);
+  // An override writes the registry and the ledger; it publishes nothing.
+  const stack = await openServices(io, { publishes: false });
   try {
     const run = await overrideRun(stack.services, positionals[0]!, { decision, reason, by });
     io.stdout(format === 'json' ? `${JSON.stringify(run, null, 2)}\n` : renderRun(run));
