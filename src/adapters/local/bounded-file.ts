@@ -132,6 +132,10 @@ const readAll = async (path: string, handle: FileHandle, size: number, maxBytes:
     if (bytesRead === 0) break;
     parts.push(buffer.subarray(0, bytesRead));
     total += bytesRead;
+    // A file that said its size and gave exactly that in one read within the limit is whole: a
+    // further read only to meet EOF costs a round trip per file. Files that report no size
+    // (/proc's 0) or give less keep reading, up to the limit plus one byte.
+    if (size > 0 && total === size && bytesRead < want && total <= maxBytes) break;
   }
   if (total > maxBytes) throw tooLarge(path, maxBytes, `stopped reading after ${total} bytes`);
   return Buffer.concat(parts, total);
