@@ -5,6 +5,7 @@
  * exactly what was reviewed. Every file is read through bounded-file.ts: a regular file of at most
  * FILE_LIMITS.policyBytes (1 MiB), so `--policy /dev/zero` or a FIFO is refused before it is read.
  */
+import type { BigIntStats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError, PolicyError } from '../../core/errors.js';
@@ -45,11 +46,23 @@ export const policyFilesIn = async (dir: string): Promise<string[]> =>
     .sort()
     .map((name) => join(dir, name));
 
+/** What identifies a file's content without reading it: inode, size and both timestamps (ns). */
+const fileKey = (st: BigIntStats): string => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+
 /**
- * A PolicySource over a file or a directory. Every file is read on every `load()`, so an edit is
- * seen at once; a file whose bytes (sha256) are unchanged since the last `load()` is not parsed and
- * validated again — that work, not the read, was most of an evaluation's cost (bench/evaluate).
- * The policies returned are shared between loads: treat them as read-only.
+ * How long after its last change a file's stat is trusted to stand for its bytes. A write within
+ * the file system's timestamp granularity can leave mtime and ctime unchanged (git's "racy"
+ * entries); a file changed this recently is read again every time, as if nothing were cached.
+ */
+const RACY_MS = 2_000;
+
+/**
+ * A PolicySource over a file or a directory. An edit is seen at the next `load()`. A file is
+ * parsed and validated again only when its bytes (sha256) change — that work, not the read, was
+ * most of an evaluation's cost (bench/evaluate) — and is not even read again while its stat
+ * (inode, size, mtime and ctime in ns) is unchanged and older than {@link RACY_MS}: a stat is one
+ * round trip, a bounded read five. The policies returned are shared between loads: treat them as
+ * read-only.
  *
  * @example
  * ```ts
@@ -59,6 +72,8 @@ export const policyFilesIn = async (dir: string): Promise<string[]> =>
 export class FilePolicySource implements PolicySource {
   /** The last successful parse of each file, with the digest of the bytes it was parsed from. */
   readonly #parsed = new Map<string, LoadedPolicy>();
+  /** The stat key of the bytes each cached parse came from, when it may stand for them. */
+  readonly #settled = new Map<string, string>();
 
   constructor(private readonly path: string) {}
 
@@ -70,18 +85,34 @@ export class FilePolicySource implements PolicySource {
     return policy;
   }
 
+  /** The file's policy: from the cache when its stat says the bytes are those parsed, else read. */
+  async #load(file: string): Promise<LoadedPolicy> {
+    const before = await stat(file, { bigint: true }).catch(() => undefined);
+    const key = before?.isFile() ? fileKey(before) : undefined;
+    const cached = this.#parsed.get(file);
+    if (key !== undefined && cached && this.#settled.get(file) === key) return cached;
+    this.#settled.delete(file);
+    const policy = this.#parse(await readPolicyBytes(file), file);
+    // Trusted next time only if the file had not changed for a while when it was read, and not since.
+    if (key !== undefined && Date.now() - Number(before!.mtimeMs) > RACY_MS && Date.now() - Number(before!.ctimeMs) > RACY_MS) {
+      const after = await stat(file, { bigint: true }).catch(() => undefined);
+      if (after?.isFile() && fileKey(after) === key) this.#settled.set(file, key);
+    }
+    return policy;
+  }
+
   /**
    * @throws InvalidInputError when the path does not exist; PolicyError listing the problems of
    *   every invalid file (so one pass shows them all)
    */
   async load(): Promise<LoadedPolicy[]> {
     const info = await statOf(this.path);
-    if (!info.isDirectory()) return [this.#parse(await readPolicyBytes(this.path), this.path)];
+    if (!info.isDirectory()) return [await this.#load(this.path)];
     const loaded: LoadedPolicy[] = [];
     const failures: PolicyError[] = [];
     for (const file of await policyFilesIn(this.path)) {
       try {
-        loaded.push(this.#parse(await readPolicyBytes(file), file));
+        loaded.push(await this.#load(file));
       } catch (err) {
         if (!(err instanceof PolicyError)) throw err;
         failures.push(err);

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -82,6 +82,35 @@ describe('FilePolicySource', () => {
     // Assess
     expect((err as PolicyError).file).toBe(join(d, 'a.yaml'));
     expect((err as PolicyError).problems).toEqual([`${join(d, 'a.yaml')} at /kind: must be "Policy"`]);
+  });
+});
+
+describe('FilePolicySource: an edit is always seen', () => {
+  it('sees a same-size edit whose mtime was set back, once the file had settled (ctime moves)', async () => {
+    // Prepare: a file that changed more than 2 s ago, loaded once so that its stat is trusted
+    const d = await dir('settled', { 'a.yaml': doc('aaaa', 'g-1') });
+    const file = join(d, 'a.yaml');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(file, old, old);
+    await new Promise((r) => setTimeout(r, 2_100)); // past the racy window for ctime too
+    const source = new FilePolicySource(d);
+    expect((await source.load())[0]!.doc.metadata.name).toBe('aaaa');
+    expect((await source.load())[0]!.doc.metadata.name).toBe('aaaa');
+    // Act: the same number of bytes, mtime restored as a careful tool would
+    await writeFile(file, doc('bbbb', 'g-1'));
+    await utimes(file, old, old);
+    // Assess
+    const [policy] = await source.load();
+    expect(policy!.doc.metadata.name).toBe('bbbb');
+    expect(policy!.digest).toBe(policyDigest(await readFile(file)));
+  });
+
+  it('sees an edit made right after a load (inside the racy window)', async () => {
+    const d = await dir('racy', { 'a.yaml': doc('cccc', 'g-2') });
+    const source = new FilePolicySource(d);
+    expect((await source.load())[0]!.doc.metadata.name).toBe('cccc');
+    await writeFile(join(d, 'a.yaml'), doc('dddd', 'g-2'));
+    expect((await source.load())[0]!.doc.metadata.name).toBe('dddd');
   });
 });
 
