@@ -97,11 +97,16 @@ export const fileErrorOf = (path: string, err: unknown): FileReadError => {
  *
  * @throws FileReadError naming the path: missing, not a regular file, too large, unreadable
  */
-export const openBoundedFile = async (path: string, maxBytes: number): Promise<{ handle: FileHandle; size: number }> => {
-  try {
-    checkStats(path, await stat(path), maxBytes);
-  } catch (err) {
-    throw fileErrorOf(path, err);
+export const openBoundedFile = async (path: string, maxBytes: number, opts: { statFirst?: boolean } = {}): Promise<{ handle: FileHandle; size: number }> => {
+  // The stat before the open keeps a device or FIFO from being opened at all; a caller that has
+  // already confined `path` (a realpath inside allowed roots) may skip it: the open below does not
+  // block and the fstat after it refuses anything but a regular file either way.
+  if (opts.statFirst !== false) {
+    try {
+      checkStats(path, await stat(path), maxBytes);
+    } catch (err) {
+      throw fileErrorOf(path, err);
+    }
   }
   let handle: FileHandle;
   try {

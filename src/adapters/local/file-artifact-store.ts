@@ -116,7 +116,8 @@ export class FileArtifactStore implements ArtifactStore {
     if (!this.allowed(real, roots, denied)) throw this.outside(uri, path);
     let handle;
     try {
-      ({ handle } = await openBoundedFile(real, options.maxBytes));
+      // `real` is confined to the roots already: no stat before the open (one round trip less per read).
+      ({ handle } = await openBoundedFile(real, options.maxBytes, { statFirst: false }));
     } catch (err) {
       throw this.readError(uri, path, fileErrorOf(path, err));
     }
