@@ -212,6 +212,21 @@ describe('serverless.yml, packaged', () => {
       expect(statements.some((s) => s.Sid === 'DecryptEvidenceThroughS3' || s.Sid === 'SignDecisions')).toBe(false);
     });
 
+    it('grants the evaluate role every DynamoDB operation the ledger adapter sends, and no delete (the ledger is append-only)', () => {
+      // Prepare: the operations the adapter's source sends (table management runs only locally)
+      const sources = readdirSync(join(ROOT, 'src/adapters/aws'))
+        .filter((f) => /^(dynamodb-ledger|ledger-(?!table)[a-z-]+)\.ts$/.test(f))
+        .map((f) => readFileSync(join(ROOT, 'src/adapters/aws', f), 'utf8'))
+        .join('\n');
+      const ACTION: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', Scan: 'Scan', TransactWrite: 'TransactWriteItems' };
+      const sent = [...new Set([...sources.matchAll(/new (\w+?)Command\(/g)].map((m) => `dynamodb:${ACTION[m[1]!] ?? m[1]}`))].sort();
+      // Act
+      const granted = asList(iamStatements(base).find((s) => s.Sid === 'Ledger')!.Action);
+      // Assess
+      expect(sent.filter((a) => !granted.includes(a))).toEqual([]);
+      expect(sent.some((a) => /Delete/.test(a))).toBe(false);
+    });
+
     it('narrows to the group prefix and the given buckets; only when given: the evidence KMS keys (through S3) and kms:Sign on the signing key', () => {
       const statements = iamStatements(variant);
       const sid = (name: string) => statements.find((s) => s.Sid === name);

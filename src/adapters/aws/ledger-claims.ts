@@ -6,12 +6,10 @@
  * never be recorded. That is what lets `putRun` write without reading the claim first.
  * See docs/ledger.md, "Exactly once, without transactions".
  */
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult } from '../../core/ports.js';
-import { getItem, isConditionFailure, putIfAbsent, updateIf } from './ledger-calls.js';
+import { getItem, putIfAbsent, updateIf } from './ledger-calls.js';
 import { FENCE_KIND, isFence, keys } from './ledger-codec.js';
-import { guardLedgerCall } from './ledger-errors.js';
 
 /** A claim item as stored. */
 export interface ClaimItem {
@@ -118,23 +116,20 @@ export class LedgerClaims {
     });
   }
 
-  /** Deletes `runId`'s own unfinished claim; a no-op for a claim taken over or completed. */
+  /**
+   * Gives up `runId`'s own unfinished claim so that a retry claims at once: its lease is ended
+   * (set to 0), not its item deleted — the ledger's role may not delete (append-only), and the
+   * next claimant takes an expired claim over, fencing this run's record slot on the way. A no-op
+   * for a claim taken over or completed.
+   */
   async release(dedupeKey: string, runId: string): Promise<void> {
     this.forget(runId);
-    try {
-      await guardLedgerCall(this.table, 'DeleteItem', () =>
-        this.client.send(
-          new DeleteCommand({
-            TableName: this.table,
-            Key: keys.claim(dedupeKey),
-            ConditionExpression: 'runId = :runId AND complete = :false',
-            ExpressionAttributeValues: { ':runId': runId, ':false': false },
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await updateIf(this.client, this.table, {
+      Key: keys.claim(dedupeKey),
+      UpdateExpression: 'SET leaseUntil = :ended, releasedAt = :at',
+      ConditionExpression: 'runId = :runId AND complete = :false',
+      ExpressionAttributeValues: { ':ended': 0, ':at': new Date().toISOString(), ':runId': runId, ':false': false },
+    });
   }
 
   /** The claim item, read consistently, or `undefined` (never claimed, or released). */

@@ -5,7 +5,7 @@
  * that failed releases it for the retry; one that died loses it when the lease runs out.
  * Items written before leases existed (no `state`) count as done. See docs/ledger.md.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StepClaim } from '../../core/ports.js';
 import { keys } from './ledger-codec.js';
@@ -64,17 +64,21 @@ export class LedgerSteps {
     }
   }
 
-  /** Gives up a claimed step that was not done, so that a retry can claim it at once. */
+  /**
+   * Gives up a claimed step that was not done, so that a retry can claim it at once: its lease is
+   * ended (the ledger's role may not delete; a claim takes an in-progress step whose lease has run out).
+   */
   async release(runId: string, step: string): Promise<void> {
     try {
-      await guardLedgerCall(this.table, 'DeleteItem', () =>
+      await guardLedgerCall(this.table, 'UpdateItem', () =>
         this.client.send(
-          new DeleteCommand({
+          new UpdateCommand({
             TableName: this.table,
             Key: keys.step(runId, step),
+            UpdateExpression: 'SET leaseUntil = :ended',
             ConditionExpression: '#state = :inProgress',
             ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':inProgress': 'in_progress' },
+            ExpressionAttributeValues: { ':inProgress': 'in_progress', ':ended': 0 },
           }),
         ),
       );
@@ -82,6 +86,7 @@ export class LedgerSteps {
       if (!isConditionFailure(error)) throw error;
     }
   }
+
 
   /** Whether a step item means "done": written done, or written before leases (no state). */
   static isDone(item: Record<string, unknown>): boolean {
