@@ -22,6 +22,8 @@ export interface FaultProxy {
   failNext(rule: Omit<FaultRule, 'remaining'> & { times: number }): void;
   /** How many requests of `operation` containing `bodyIncludes` were answered with a fault. */
   faultsServed(operation: string): number;
+  /** The operations requested since the last call (e.g. `PutItem`), then forgets them. */
+  takeOperations(): string[];
   close(): Promise<void>;
 }
 
@@ -38,9 +40,11 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
   const upstream = new URL(target);
   const rules: FaultRule[] = [];
   const served = new Map<string, number>();
+  let seen = new Set<string>();
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      if (operation) seen.add(operation);
       const text = body.toString('utf8');
       const rule = rules.find((r) => r.remaining > 0 && r.operation === operation && text.includes(r.bodyIncludes));
       if (rule) {
@@ -72,6 +76,11 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
       rules.push({ ...rule, remaining: times });
     },
     faultsServed: (operation) => served.get(operation) ?? 0,
+    takeOperations: () => {
+      const taken = [...seen].sort();
+      seen = new Set();
+      return taken;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,6 +18,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ACCOUNT, BUCKET, POLICY_YAML, REGION, captureOutput, handlerEnv, lambdaContext, packageArn, qualityReport, startEvidenceStore, startLedger, stateChangeEvent, writePolicyDir } from './harness.js';
 import { installAwsMocks, type AwsMocks } from './sdk-mocks.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { ROOT } from '../../support/cli.js';
 
 type Handler = (event: unknown, context: Context) => Promise<Record<string, unknown>>;
 
@@ -59,8 +61,18 @@ const fakeKms = () => {
   return kms;
 };
 
+/** The actions of one IAM statement of serverless/promotion.yml, by its Sid. */
+const ledgerActionsOf = (sid: string): string[] => {
+  const yml = readFileSync(join(ROOT, 'serverless/promotion.yml'), 'utf8');
+  const block = new RegExp(`Sid: ${sid}\\s+Effect: Allow\\s+Action: \\[([^\\]]*)\\]`).exec(yml);
+  if (!block) throw new Error(`no statement ${sid} in serverless/promotion.yml`);
+  return block[1]!.split(',').map((a) => a.trim());
+};
+
 describe('promotion handlers', () => {
   let ledger: Awaited<ReturnType<typeof startLedger>>;
+  // Every DynamoDB request of the handlers passes through it: which operations each one sends.
+  let proxy: FaultProxy;
   let s3: Awaited<ReturnType<typeof startEvidenceStore>>;
   let aws: AwsMocks;
   let kms: ReturnType<typeof fakeKms>;
@@ -76,11 +88,12 @@ describe('promotion handlers', () => {
 
   beforeAll(async () => {
     ledger = await startLedger();
+    proxy = await startFaultProxy(ledger.endpoint);
     s3 = await startEvidenceStore();
     const policies = writePolicyDir();
     writeFileSync(join(policies, 'gate-test.yaml'), PROMOTING_POLICY);
     Object.assign(process.env, handlerEnv({
-      ledgerEndpoint: ledger.endpoint,
+      ledgerEndpoint: proxy.endpoint,
       s3Endpoint: s3.endpoint,
       policies,
       extra: { MODELGATE_SIGNING_KEY_ARN: KEY_ARN, MODELGATE_PROMOTION_STATE_MACHINE_ARN: MACHINE_ARN, MODELGATE_PROMOTION_ACCOUNTS: HOSTING },
@@ -111,6 +124,7 @@ describe('promotion handlers', () => {
   afterAll(async () => {
     output?.restore();
     for (const m of [aws?.sagemaker, aws?.eventbridge, aws?.sns, kms, sfn, sts]) m?.restore();
+    await proxy?.close();
     await ledger?.close();
     await s3?.close();
     process.env = savedEnv;
@@ -133,12 +147,15 @@ describe('promotion handlers', () => {
     approved.add(arn);
     const approvedEvent = stateChangeEvent({ group: 'gate-promo', version: 1, approval: 'Approved', id: 'evt-approved-1' });
     // Act
+    proxy.takeOperations();
     const started = await promote(approvedEvent, lambdaContext('modelgate-test-promote'));
     const duplicate = await promote({ ...approvedEvent, id: 'evt-approved-2' }, lambdaContext('modelgate-test-promote'));
+    const promoteSent = proxy.takeOperations();
     const promotionId = (started['outcome'] as { promotionId: string }).promotionId;
     const first = await step({ promotionId }, lambdaContext('modelgate-test-promotion-step'));
     let last = first;
     for (let i = 0; i < 5 && last['state'] === 'waiting'; i++) last = await step({ promotionId }, lambdaContext('modelgate-test-promotion-step'));
+    const stepSent = proxy.takeOperations();
     // Assess
     expect(started).toMatchObject({ action: 'promote', outcome: { status: 'started', duplicate: false, runId: (decided as { runId: string }).runId } });
     expect(duplicate).toMatchObject({ action: 'promote', outcome: { status: 'started', duplicate: true, promotionId } });
@@ -148,6 +165,9 @@ describe('promotion handlers', () => {
     const forwarded = aws.eventbridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).filter((e) => e.EventBusName === HOSTING_BUS);
     expect(forwarded.map((e) => e.DetailType)).toEqual(['Model Promoted']);
     expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: `arn:aws:iam::${HOSTING}:role/modelgate-promoter`, ExternalId: 'modelgate-staging' });
+    // Each function's role (serverless/promotion.yml) grants every DynamoDB operation it sent.
+    expect(promoteSent.filter((op) => !ledgerActionsOf('PromoteLedger').includes(`dynamodb:${op}`))).toEqual([]);
+    expect(stepSent.filter((op) => !ledgerActionsOf('StepLedger').includes(`dynamodb:${op}`))).toEqual([]);
   });
 
   it('refuses a version modelgate never evaluated: recorded, no execution started', async () => {
