@@ -69,7 +69,10 @@ const parseArgs = (argv: string[]): { spawns: number; json: boolean } => {
 const fmtKb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 
 /** Runs the benchmark; prints a table (or JSON with `--json`) and returns the figures. */
-export const main = async (argv: string[] = process.argv.slice(2), write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<ColdStartReport> => {
+export const main = async (
+  argv: string[] = process.argv.slice(2),
+  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<ColdStartReport> => {
   const { spawns, json } = parseArgs(argv);
   const dir = await mkdtemp(join(tmpdir(), 'mg-cold-start-'));
   try {
@@ -97,7 +100,13 @@ export const main = async (argv: string[] = process.argv.slice(2), write: (line:
       targets.map(async (t): Promise<BundleFigures> => {
         const content = await readFile(t.file);
         const xs = samples.get(t.name)!;
-        return { name: t.name, bytes: content.length, zippedBytes: deflateRawSync(content, { level: 9 }).length, initMs: { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), samples: xs }, ratioToEmpty: null };
+        return {
+          name: t.name,
+          bytes: content.length,
+          zippedBytes: deflateRawSync(content, { level: 9 }).length,
+          initMs: { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), samples: xs },
+          ratioToEmpty: null,
+        };
       }),
     );
     const empty = figures.pop()!;
@@ -110,7 +119,9 @@ export const main = async (argv: string[] = process.argv.slice(2), write: (line:
       return report;
     }
     write(`cold start: ${figures.length} bundle(s), ${spawns} fresh Node ${process.version} processes each, median module init`);
-    write(`${'bundle'.padEnd(18)} ${'raw'.padStart(9)} ${'zipped'.padStart(9)} ${'init ms'.padStart(9)} ${'x empty'.padStart(8)}   aims (zip <= 1 MB, init <= ${AIMS.maxInitMs} ms)`);
+    write(
+      `${'bundle'.padEnd(18)} ${'raw'.padStart(9)} ${'zipped'.padStart(9)} ${'init ms'.padStart(9)} ${'x empty'.padStart(8)}   aims (zip <= 1 MB, init <= ${AIMS.maxInitMs} ms)`,
+    );
     for (const f of [...figures, empty]) {
       const aims = f === empty ? 'baseline' : f.zippedBytes <= AIMS.maxZippedBytes && f.initMs.median <= AIMS.maxInitMs ? 'met' : 'MISSED';
       write(
@@ -125,7 +136,7 @@ export const main = async (argv: string[] = process.argv.slice(2), write: (line:
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 1;
   });
 }

@@ -132,7 +132,9 @@ const evaluateOnce = async (arm: Arm, ws: BenchWorkspace, index: number, record:
   const cpu = process.cpuUsage(cpuBefore);
   // The benchmark measures the real path only if it took it: a fresh claim and the expected decision.
   if (outcome.status !== 'decided' || outcome.duplicate) {
-    throw new Error(`${arm.name}: evaluation ${index} (${pkg.ModelPackageArn}) was not decided afresh (status ${outcome.status}); expected a distinct subject to be evaluated`);
+    throw new Error(
+      `${arm.name}: evaluation ${index} (${pkg.ModelPackageArn}) was not decided afresh (status ${outcome.status}); expected a distinct subject to be evaluated`,
+    );
   }
   if (outcome.run.decision !== expect) {
     throw new Error(`${arm.name}: evaluation ${index} decided ${outcome.run.decision}, expected ${expect} (${outcome.run.reasons.join('; ')})`);
@@ -156,16 +158,26 @@ const print = (report: EvaluateBenchReport, write: (line: string) => void): void
   write(`bench/evaluate: ${report.n} evaluations per arm, warm-up ${report.warmup} per arm, arms interleaved`);
   write(`  policy: model-quality (statistics + registered constraints + vsChampion); evidence: ${report.evidence}`);
   write('');
-  write(`  ${'arm'.padEnd(52)} ${'eval/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'mean ms'.padStart(8)} ${'max ms'.padStart(8)} ${'CPU ms'.padStart(8)} ${'eval/CPU-s'.padStart(10)}`);
+  write(
+    `  ${'arm'.padEnd(52)} ${'eval/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'mean ms'.padStart(8)} ${'max ms'.padStart(8)} ${'CPU ms'.padStart(8)} ${'eval/CPU-s'.padStart(10)}`,
+  );
   for (const a of report.arms) {
-    write(`  ${a.label.padEnd(52)} ${num(a.perSecond, 1, 8)} ${num(a.p50Ms, 2, 8)} ${num(a.p99Ms, 2, 8)} ${num(a.meanMs, 2, 8)} ${num(a.maxMs, 2, 8)} ${num(a.cpuMsPerEvaluation, 2, 8)} ${num(a.perCpuSecond, 1, 10)}`);
+    write(
+      `  ${a.label.padEnd(52)} ${num(a.perSecond, 1, 8)} ${num(a.p50Ms, 2, 8)} ${num(a.p99Ms, 2, 8)} ${num(a.meanMs, 2, 8)} ${num(a.maxMs, 2, 8)} ${num(a.cpuMsPerEvaluation, 2, 8)} ${num(a.perCpuSecond, 1, 10)}`,
+    );
   }
   write('');
   for (const r of report.ratios) {
-    write(`  ratio ${r.withLedger} / ${r.without}: ${num(r.mean, 2)}x mean time per evaluation (p50 ${num(r.p50, 2)}x, p99 ${num(r.p99, 2)}x; CPU ${num(r.cpu, 2)}x)`);
+    write(
+      `  ratio ${r.withLedger} / ${r.without}: ${num(r.mean, 2)}x mean time per evaluation (p50 ${num(r.p50, 2)}x, p99 ${num(r.p99, 2)}x; CPU ${num(r.cpu, 2)}x)`,
+    );
   }
-  write(`  policies.load() per evaluation: ${num(report.policyLoad.ms, 2)} ms wall, ${num(report.policyLoad.cpuMs, 2)} ms CPU (no-ledger minus no-ledger-preloaded-policies)`);
-  const ops = Object.entries(report.ledgerCallsByOperation).map(([op, n]) => `${op.replace(/Command$/, '')} ${num(n, 1)}`).join(', ');
+  write(
+    `  policies.load() per evaluation: ${num(report.policyLoad.ms, 2)} ms wall, ${num(report.policyLoad.cpuMs, 2)} ms CPU (no-ledger minus no-ledger-preloaded-policies)`,
+  );
+  const ops = Object.entries(report.ledgerCallsByOperation)
+    .map(([op, n]) => `${op.replace(/Command$/, '')} ${num(n, 1)}`)
+    .join(', ');
   write(`  ledger: ${num(report.ledgerCallsPerEvaluation, 1)} DynamoDB calls per evaluation (${ops})`);
   const d = report.arms[0]?.decisions;
   if (d) write(`  decisions (identical in every arm): approve ${d.approve}, reject ${d.reject}, needs_review ${d.needs_review}`);
@@ -187,7 +199,10 @@ const print = (report: EvaluateBenchReport, write: (line: string) => void): void
  * console.log(report.ratios[0]?.mean);
  * ```
  */
-export const main = async (argv: string[] = process.argv.slice(2), write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<EvaluateBenchReport> => {
+export const main = async (
+  argv: string[] = process.argv.slice(2),
+  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<EvaluateBenchReport> => {
   const opts = parseArgs(argv);
   if (opts.ignored.length > 0) write(`evaluate: ignoring ${opts.ignored.map((a) => `"${a}"`).join(' ')} (${USAGE})`);
   const ws = await createBenchWorkspace(projectRoot());
@@ -197,7 +212,14 @@ export const main = async (argv: string[] = process.argv.slice(2), write: (line:
   });
   const cleanup: Array<() => Promise<void>> = [() => rm(ws.dir, { recursive: true, force: true })];
   try {
-    const stack = await composeLocal({ stateDir: `${ws.dir}/state`, policies: ws.policiesDir, seedFrom: ws.seedDir, baseDir: ws.dir, logger, outboxSink: () => undefined });
+    const stack = await composeLocal({
+      stateDir: `${ws.dir}/state`,
+      policies: ws.policiesDir,
+      seedFrom: ws.seedDir,
+      baseDir: ws.dir,
+      logger,
+      outboxSink: () => undefined,
+    });
     cleanup.unshift(() => stack.close());
 
     // A second dynalite with its tables in memory, its client counting the calls the ledger makes.
@@ -211,21 +233,33 @@ export const main = async (argv: string[] = process.argv.slice(2), write: (line:
     let ledgerCalls = 0;
     let countByOperation = false;
     const byOperation: Record<string, number> = {};
-    memoryClients.client.middlewareStack.add((next, context) => (args) => {
-      ledgerCalls += 1;
-      if (countByOperation) byOperation[context.commandName ?? '?'] = (byOperation[context.commandName ?? '?'] ?? 0) + 1;
-      return next(args);
-    }, { step: 'initialize', name: 'benchCountLedgerCalls' });
+    memoryClients.client.middlewareStack.add(
+      (next, context) => (args) => {
+        ledgerCalls += 1;
+        if (countByOperation) byOperation[context.commandName ?? '?'] = (byOperation[context.commandName ?? '?'] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchCountLedgerCalls' },
+    );
     await ensureLedgerTable(memoryClients.client, LEDGER_TABLE_DEFAULT);
 
     const base = stack.services;
     const preloaded = await base.policies.load();
     const arm = (name: ArmName, label: string, services: AppServices, policies?: LoadedPolicy[]): Arm => ({
-      name, label, services, latencies: [], cpuMicros: 0, decisions: noDecisions(), ...(policies ? { policies } : {}),
+      name,
+      label,
+      services,
+      latencies: [],
+      cpuMicros: 0,
+      decisions: noDecisions(),
+      ...(policies ? { policies } : {}),
     });
     const arms: Arm[] = [
       arm('ledger-disk', 'ledger: dynalite in-process, LevelDB on disk', base),
-      arm('ledger-memory', 'ledger: dynalite in-process, in memory', { ...base, ledger: new DynamoDbLedger({ client: memoryClients.documentClient, tableName: LEDGER_TABLE_DEFAULT }) }),
+      arm('ledger-memory', 'ledger: dynalite in-process, in memory', {
+        ...base,
+        ledger: new DynamoDbLedger({ client: memoryClients.documentClient, tableName: LEDGER_TABLE_DEFAULT }),
+      }),
       arm('no-ledger', 'no ledger: MemoryLedger (bench/memory-ledger.ts)', { ...base, ledger: new MemoryLedger() }),
       arm('no-ledger-preloaded-policies', 'no ledger, policies preloaded (req.policies)', { ...base, ledger: new MemoryLedger() }, preloaded),
     ];
@@ -247,8 +281,12 @@ export const main = async (argv: string[] = process.argv.slice(2), write: (line:
     const ratios = (['ledger-disk', 'ledger-memory'] as const).map((name) => {
       const r = byName(name);
       return {
-        withLedger: name, without: 'no-ledger' as const,
-        mean: ratio(r.meanMs, baseline.meanMs), p50: ratio(r.p50Ms, baseline.p50Ms), p99: ratio(r.p99Ms, baseline.p99Ms), cpu: ratio(r.cpuMsPerEvaluation, baseline.cpuMsPerEvaluation),
+        withLedger: name,
+        without: 'no-ledger' as const,
+        mean: ratio(r.meanMs, baseline.meanMs),
+        p50: ratio(r.p50Ms, baseline.p50Ms),
+        p99: ratio(r.p99Ms, baseline.p99Ms),
+        cpu: ratio(r.cpuMsPerEvaluation, baseline.cpuMsPerEvaluation),
       };
     });
     const real = byName('ledger-disk');
@@ -258,12 +296,19 @@ export const main = async (argv: string[] = process.argv.slice(2), write: (line:
       evidence: 'file:// through FileArtifactStore, sha256 ContentDigest verified (3 reports per evaluation); champion via LocalRegistry.findChampion',
       arms: results,
       ratios,
-      policyLoad: { ms: baseline.meanMs - byName('no-ledger-preloaded-policies').meanMs, cpuMs: baseline.cpuMsPerEvaluation - byName('no-ledger-preloaded-policies').cpuMsPerEvaluation },
+      policyLoad: {
+        ms: baseline.meanMs - byName('no-ledger-preloaded-policies').meanMs,
+        cpuMs: baseline.cpuMsPerEvaluation - byName('no-ledger-preloaded-policies').cpuMsPerEvaluation,
+      },
       ledgerCallsPerEvaluation,
       ledgerCallsByOperation,
       warnings,
       targets: [
-        { name: `>= ${TARGETS.perSecond} evaluations/s (ledger on disk)`, ok: real.perSecond >= TARGETS.perSecond, detail: `${num(real.perSecond, 1)}/s wall clock; ${num(real.perCpuSecond, 1)} per CPU-second` },
+        {
+          name: `>= ${TARGETS.perSecond} evaluations/s (ledger on disk)`,
+          ok: real.perSecond >= TARGETS.perSecond,
+          detail: `${num(real.perSecond, 1)}/s wall clock; ${num(real.perCpuSecond, 1)} per CPU-second`,
+        },
         { name: `p99 <= ${TARGETS.p99Ms} ms (ledger on disk)`, ok: real.p99Ms <= TARGETS.p99Ms, detail: `${num(real.p99Ms, 2)} ms` },
       ],
       machine: machineConditions(),

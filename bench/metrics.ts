@@ -157,7 +157,10 @@ const measureQuality = async (path: string): Promise<number> => {
   return acc.rows;
 };
 
-const FACETS: FacetSpec[] = [{ column: 'sex', sensitive: ['F'] }, { column: 'age', sensitiveAtLeast: 60 }];
+const FACETS: FacetSpec[] = [
+  { column: 'sex', sensitive: ['F'] },
+  { column: 'age', sensitiveAtLeast: 60 },
+];
 
 /**
  * What a policy with both checks costs on one dataset: one read feeding the bias counts and the
@@ -206,7 +209,9 @@ export const main = async (argv: string[] = process.argv.slice(2)): Promise<Benc
   if (!existsSync(path)) {
     const t = performance.now();
     await generateElsewhere(path, rows);
-    console.log(`generated ${rows.toLocaleString('en')} rows (${(statSync(path).size / MB).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s: ${path}`);
+    console.log(
+      `generated ${rows.toLocaleString('en')} rows (${(statSync(path).size / MB).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s: ${path}`,
+    );
   }
   const bytes = statSync(path).size;
   try {
@@ -217,7 +222,10 @@ export const main = async (argv: string[] = process.argv.slice(2)): Promise<Benc
           const r = await biasFromDataset(open(path), {
             sourceName: 'bench.csv',
             columns: { label: 'label', prediction: 'prediction', score: 'score', group: 'group' },
-            facets: [{ column: 'sex', sensitive: ['F'] }, { column: 'age', sensitiveAtLeast: 60 }],
+            facets: [
+              { column: 'sex', sensitive: ['F'] },
+              { column: 'age', sensitiveAtLeast: 60 },
+            ],
           });
           if (r.facets[0]!.metrics.DI?.value === null) throw new Error('DI not computable on the bench data');
           return r.rows;
@@ -231,19 +239,32 @@ export const main = async (argv: string[] = process.argv.slice(2)): Promise<Benc
       for (const [key, runPhase] of Object.entries(phaseRuns)) {
         const r = await runPhase();
         const prev = best.get(key);
-        best.set(key, !prev || r.seconds < prev.seconds ? { ...r, peakRssMb: Math.max(r.peakRssMb, prev?.peakRssMb ?? 0) } : { ...prev, peakRssMb: Math.max(r.peakRssMb, prev.peakRssMb) });
+        best.set(
+          key,
+          !prev || r.seconds < prev.seconds
+            ? { ...r, peakRssMb: Math.max(r.peakRssMb, prev?.peakRssMb ?? 0) }
+            : { ...prev, peakRssMb: Math.max(r.peakRssMb, prev.peakRssMb) },
+        );
       }
     }
     const floor = best.get('floor')!;
     const biasPhase = best.get('bias')!;
     const quality = best.get('quality')!;
     const both = best.get('both')!;
-    const phases: PhaseResult[] = [floor, biasPhase, quality, both].map((p) => ({ ...p, ratioToFloor: p.seconds / floor.seconds, cpuRatioToFloor: p.cpuSeconds / floor.cpuSeconds }));
+    const phases: PhaseResult[] = [floor, biasPhase, quality, both].map((p) => ({
+      ...p,
+      ratioToFloor: p.seconds / floor.seconds,
+      cpuRatioToFloor: p.cpuSeconds / floor.cpuSeconds,
+    }));
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
     const targets = [
       { name: 'bias + quality ≥ 1,000,000 rows/s', ok: both.rowsPerSecond >= 1e6, detail: `${Math.round(both.rowsPerSecond).toLocaleString('en')} rows/s` },
       { name: 'peak RSS ≤ 200 MB', ok: maxRssMb <= 200, detail: `${maxRssMb.toFixed(0)} MB` },
-      { name: 'bias + quality within 3× of the floor', ok: phases[3]!.ratioToFloor <= 3, detail: `${phases[3]!.ratioToFloor.toFixed(2)}× (cpu ${phases[3]!.cpuRatioToFloor.toFixed(2)}×)` },
+      {
+        name: 'bias + quality within 3× of the floor',
+        ok: phases[3]!.ratioToFloor <= 3,
+        detail: `${phases[3]!.ratioToFloor.toFixed(2)}× (cpu ${phases[3]!.cpuRatioToFloor.toFixed(2)}×)`,
+      },
       { name: 'bias alone within 3× of the floor', ok: phases[1]!.ratioToFloor <= 3, detail: `${phases[1]!.ratioToFloor.toFixed(2)}×` },
     ];
     console.log(`\n${rows.toLocaleString('en')} rows, ${(bytes / MB).toFixed(0)} MB, node ${process.version}, best of ${repeat} interleaved runs per phase`);

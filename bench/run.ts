@@ -44,7 +44,10 @@ export const parseRunArgs = (argv: readonly string[]): RunOptions => {
     if (a === '--quick') opts.quick = true;
     else if (a === '--only' || a.startsWith('--only=')) {
       const value = a === '--only' ? argv[++i] : a.slice('--only='.length);
-      const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const names = (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (names.length === 0) throw new BenchUsageError('--only needs a benchmark name');
       opts.only.push(...names);
     } else throw new BenchUsageError(`unknown argument "${a}"`);
@@ -93,7 +96,9 @@ export const runBenchmarks = async (
 ): Promise<BenchOutcome[]> => {
   const unknown = opts.only.filter((n) => !benchmarks.some((b) => b.name === n));
   if (unknown.length > 0) {
-    throw new BenchUsageError(`no benchmark named ${unknown.map((n) => `"${n}"`).join(', ')} (expected one of: ${benchmarks.map((b) => b.name).join(', ') || 'none found'})`);
+    throw new BenchUsageError(
+      `no benchmark named ${unknown.map((n) => `"${n}"`).join(', ')} (expected one of: ${benchmarks.map((b) => b.name).join(', ') || 'none found'})`,
+    );
   }
   const selected = opts.only.length > 0 ? benchmarks.filter((b) => opts.only.includes(b.name)) : benchmarks;
   const argv = [...(opts.quick ? ['--quick'] : []), ...opts.passthrough];
@@ -129,7 +134,9 @@ export const main = async (
     const opts = parseRunArgs(argv);
     const outcomes = await runBenchmarks(await discoverBenchmarks(options.dir ?? dirname(fileURLToPath(import.meta.url))), opts, write);
     const failed = outcomes.filter((o) => !o.ok);
-    write(`\nbenchmarks: ${outcomes.length - failed.length} done, ${failed.length} failed${failed.length > 0 ? ` (${failed.map((f) => f.name).join(', ')})` : ''}`);
+    write(
+      `\nbenchmarks: ${outcomes.length - failed.length} done, ${failed.length} failed${failed.length > 0 ? ` (${failed.map((f) => f.name).join(', ')})` : ''}`,
+    );
     return failed.length > 0 ? EXIT.failed : EXIT.ok;
   } catch (err) {
     if (err instanceof BenchUsageError) {

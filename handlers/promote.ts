@@ -50,7 +50,11 @@ const promoteHandler = async (event: ModelPackageStateChange, _context: Context)
   logger.appendKeys({ modelPackageArn: event.detail.ModelPackageArn });
   // The rule delivers Approved only; anything else is the evaluate function's.
   if (event.detail.ModelApprovalStatus !== 'Approved') {
-    return { action: 'ignore', eventId: event.id, reason: `ModelApprovalStatus is ${JSON.stringify(event.detail.ModelApprovalStatus)}: the promote function handles Approved only` };
+    return {
+      action: 'ignore',
+      eventId: event.id,
+      reason: `ModelApprovalStatus is ${JSON.stringify(event.detail.ModelApprovalStatus)}: the promote function handles Approved only`,
+    };
   }
   const result = await handleRegistryEvent(services(), event);
   if (result.action === 'ignore') return result;

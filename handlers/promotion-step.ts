@@ -39,7 +39,6 @@ const validateInput = lazyValidator({
   properties: { promotionId: { type: 'string', pattern: '^promo-[A-Za-z0-9_-]{1,74}$' } },
 });
 
-
 const promotionStepHandler = async (input: PromotionStepInput, _context: Context): Promise<PromotionStepOutput> => {
   logger.appendKeys({ promotionId: input.promotionId });
   const result = await advancePromotion(services(), input.promotionId);

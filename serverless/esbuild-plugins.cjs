@@ -13,9 +13,7 @@
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const SHIMS = new Map([
-  [path.join(root, 'src/adapters/local/embedded-dynamodb.ts'), path.join(__dirname, 'lambda-shims/embedded-dynamodb.ts')],
-]);
+const SHIMS = new Map([[path.join(root, 'src/adapters/local/embedded-dynamodb.ts'), path.join(__dirname, 'lambda-shims/embedded-dynamodb.ts')]]);
 
 /** @type {import('esbuild').Plugin} */
 const lambdaShims = {

@@ -23,7 +23,8 @@ const fail = (name, value, expected) => {
 /** The model package group prefix ('' = every group). */
 const groupPrefix = async (resolveVariable) => {
   const prefix = String((await resolveVariable('param:modelPackageGroupPrefix')) ?? '');
-  if (!GROUP_PREFIX.test(prefix)) fail('modelPackageGroupPrefix', prefix, 'the start of a model package group name: letters, digits and hyphens, or empty for every group');
+  if (!GROUP_PREFIX.test(prefix))
+    fail('modelPackageGroupPrefix', prefix, 'the start of a model package group name: letters, digits and hyphens, or empty for every group');
   return prefix;
 };
 
@@ -61,7 +62,8 @@ module.exports = {
     if (buckets.length === 0) fail('evidenceBuckets', '', 'at least one bucket that holds model evidence (comma-separated names or ARNs)');
     return buckets.map((bucket) => {
       const name = bucket.startsWith('arn:') ? bucket.replace(/^arn:[^:]+:s3:::/, '') : bucket;
-      if (!BUCKET_NAME.test(name) || name.includes('*') || name.includes('/')) fail('evidenceBuckets', bucket, 'bucket names or bucket ARNs, no wildcards or key paths');
+      if (!BUCKET_NAME.test(name) || name.includes('*') || name.includes('/'))
+        fail('evidenceBuckets', bucket, 'bucket names or bucket ARNs, no wildcards or key paths');
       return { 'Fn::Sub': `arn:\${AWS::Partition}:s3:::${name}/*` };
     });
   },
@@ -73,7 +75,8 @@ module.exports = {
   evidenceKmsPolicy: async ({ resolveVariable }) => {
     const keys = await listParam(resolveVariable, 'evidenceKmsKeyArns');
     if (keys.length === 0) return null;
-    for (const key of keys) if (!KMS_KEY_ARN.test(key)) fail('evidenceKmsKeyArns', key, 'KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>), comma-separated');
+    for (const key of keys)
+      if (!KMS_KEY_ARN.test(key)) fail('evidenceKmsKeyArns', key, 'KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>), comma-separated');
     return evaluatePolicy('EvaluateEvidenceKmsPolicy', 'evidence-kms', {
       Sid: 'DecryptEvidenceThroughS3',
       Effect: 'Allow',

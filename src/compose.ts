@@ -81,7 +81,11 @@ export const LEDGER_TABLE_DEFAULT = 'modelgate-ledger';
  * @example evidenceRootsFrom('/data/reports:build/out', '/repo') // ['/data/reports', '/repo/build/out']
  */
 export const evidenceRootsFrom = (value: string | undefined, cwd: string): string[] =>
-  (value ?? '').split(delimiter).map((r) => r.trim()).filter((r) => r !== '').map((r) => resolve(cwd, r));
+  (value ?? '')
+    .split(delimiter)
+    .map((r) => r.trim())
+    .filter((r) => r !== '')
+    .map((r) => resolve(cwd, r));
 
 /**
  * The local artifact stores: `file:` confined to `baseDir`, the project root and the extra roots
@@ -184,14 +188,21 @@ const requireEnv = (env: AwsEnvironment, name: keyof AwsEnvironment & string, wh
 
 /** The deployed decision signer (MODELGATE_SIGNING_KEY_ARN, MODELGATE_TRUSTED_SIGNING_KEY_ARNS). */
 const kmsSignerFrom = (env: AwsEnvironment, keyId: string): KmsSigner => {
-  const trustedKeyIds = (env.MODELGATE_TRUSTED_SIGNING_KEY_ARNS ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const trustedKeyIds = (env.MODELGATE_TRUSTED_SIGNING_KEY_ARNS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
   return new KmsSigner({ client: createKmsClient({ env }), keyId, trustedKeyIds });
 };
 
 /** The publisher of a CLI command that was told no bus is needed: using it is a configuration error. */
 const missingEventBus: EventPublisher = {
   publish: async () => {
-    throw new InvalidInputError('MODELGATE_EVENT_BUS is not set', 'environment', "MODELGATE_EVENT_BUS (modelgate's event bus), needed to publish events (evaluate --apply, override, promote)");
+    throw new InvalidInputError(
+      'MODELGATE_EVENT_BUS is not set',
+      'environment',
+      "MODELGATE_EVENT_BUS (modelgate's event bus), needed to publish events (evaluate --apply, override, promote)",
+    );
   },
 };
 

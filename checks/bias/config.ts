@@ -1,7 +1,14 @@
 /** The bias check's configuration (the policy's `with:` block; schema in config.schema.json). */
 import type { Threshold } from '../../src/core/thresholds.js';
 import type { ConfigProblem } from '../../src/core/check.js';
-import { BIAS_METRIC_ALIASES, BIAS_METRIC_NAMES, canonicalBiasMetric, type BiasMetricName, type FacetSpec, type FacetValue } from '../../src/metrics/bias/index.js';
+import {
+  BIAS_METRIC_ALIASES,
+  BIAS_METRIC_NAMES,
+  canonicalBiasMetric,
+  type BiasMetricName,
+  type FacetSpec,
+  type FacetValue,
+} from '../../src/metrics/bias/index.js';
 
 /** A bound on one bias metric, and whether the policy accepts that it may be not computable. */
 export interface BiasRule extends Pick<Threshold, 'min' | 'max' | 'maxAbs'> {
@@ -41,7 +48,10 @@ export const validateBiasConfig = (config: BiasConfig): ConfigProblem[] => {
   const known = [...BIAS_METRIC_NAMES, ...Object.keys(BIAS_METRIC_ALIASES)].join(', ');
   return Object.keys(config.metrics ?? {})
     .filter((name) => canonicalBiasMetric(name) === null)
-    .map((name) => ({ path: `/metrics/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: `unknown bias metric "${name}"; known: ${known} (names are case-sensitive, as in METRICS.md and Clarify reports)` }));
+    .map((name) => ({
+      path: `/metrics/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      message: `unknown bias metric "${name}"; known: ${known} (names are case-sensitive, as in METRICS.md and Clarify reports)`,
+    }));
 };
 
 /** The configured thresholds by canonical metric name (`DCA` read as `DCAcc`; the canonical key wins a tie). */

@@ -73,7 +73,12 @@ export const evaluateBias = (
           continue;
         }
         e.incomplete.push(`${what} is not computable: ${v.reason}`);
-        e.findings.push({ severity: options.notComputable === 'error' ? 'error' : 'warning', message: `${what} is not computable: ${v.reason}`, metric: name, ...where });
+        e.findings.push({
+          severity: options.notComputable === 'error' ? 'error' : 'warning',
+          message: `${what} is not computable: ${v.reason}`,
+          metric: name,
+          ...where,
+        });
         continue;
       }
       const bad = outOfDomain(what, v.value, biasDomain(name));

@@ -18,9 +18,13 @@ const bias = defineCheck<BiasConfig>({
   version: '1.0.0',
   title: 'Bias',
   description:
-    'Holds pre- and post-training bias metrics (DI, DPPL, CI, ... per METRICS.md) of each sensitive facet within the policy\'s bounds, computed from a predictions dataset or read from a SageMaker Clarify bias report; small groups and zero denominators are not computable, never a pass.',
+    "Holds pre- and post-training bias metrics (DI, DPPL, CI, ... per METRICS.md) of each sensitive facet within the policy's bounds, computed from a predictions dataset or read from a SageMaker Clarify bias report; small groups and zero denominators are not computable, never a pass.",
   evidence: [
-    { name: PREDICTIONS, description: 'A CSV or JSON Lines file (optionally gzipped), one row per scored example: label, prediction and/or score, the facet columns, optionally a group column. Preferred when present.' },
+    {
+      name: PREDICTIONS,
+      description:
+        'A CSV or JSON Lines file (optionally gzipped), one row per scored example: label, prediction and/or score, the facet columns, optionally a group column. Preferred when present.',
+    },
     { name: 'bias-report', description: 'ModelMetrics.Bias.Report: a SageMaker Clarify analysis.json with pre- and/or post-training bias metrics.' },
     { name: 'bias-pre-training-report', description: 'ModelMetrics.Bias.PreTrainingReport: a Clarify analysis.json with pre_training_bias_metrics.' },
     { name: 'bias-post-training-report', description: 'ModelMetrics.Bias.PostTrainingReport: a Clarify analysis.json with post_training_bias_metrics.' },
@@ -68,7 +72,11 @@ const bias = defineCheck<BiasConfig>({
     if (e.evaluated === 0) {
       if (e.allowed.length > 0 && e.incomplete.length === 0) {
         // allowNotComputable accepts a gap, not a check that judged nothing at all.
-        const outcome: CheckOutcome = { status: 'warn', summary: `no configured bias metric is computable (allowNotComputable accepts a gap, not an empty verdict): ${e.allowed[0]}; ${from}`, ...base };
+        const outcome: CheckOutcome = {
+          status: 'warn',
+          summary: `no configured bias metric is computable (allowNotComputable accepts a gap, not an empty verdict): ${e.allowed[0]}; ${from}`,
+          ...base,
+        };
         throw new IncompleteCheckError(outcome.summary, outcome);
       }
       return { status: 'not_applicable', summary: `no configured bias metric could be evaluated (notComputable: ignore); ${from}`, ...base };

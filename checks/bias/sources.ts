@@ -31,7 +31,11 @@ const baseName = (uri: string): string => {
 export const fromPredictions = async (handle: EvidenceHandle, config: BiasConfig, signal: AbortSignal): Promise<Loaded> => {
   const facets = config.facets ?? [];
   if (facets.length === 0) {
-    throw new InvalidInputError('no facets are configured', 'bias check config at /facets', 'at least one facet, e.g. { column: sex, sensitive: [F] } or { column: age, sensitiveAtLeast: 60 }');
+    throw new InvalidInputError(
+      'no facets are configured',
+      'bias check config at /facets',
+      'at least one facet, e.g. { column: sex, sensitive: [F] } or { column: age, sensitiveAtLeast: 60 }',
+    );
   }
   const given = config.columns ?? {};
   const name = baseName(handle.ref.uri);
@@ -51,7 +55,8 @@ export const fromPredictions = async (handle: EvidenceHandle, config: BiasConfig
   const slices: SliceValues[] = result.facets.map((f) => ({
     slice: f.slice,
     offers: facetOnly,
-    absent: (m) => (REPORT_ONLY_METRICS.includes(m as 'FT') ? `${m} needs the model itself; it is only read from a Clarify bias report` : `${m} was not computed`),
+    absent: (m) =>
+      REPORT_ONLY_METRICS.includes(m as 'FT') ? `${m} needs the model itself; it is only read from a Clarify bias report` : `${m} was not computed`,
     values: f.metrics,
   }));
   slices.push({ offers: (m) => POPULATION_METRICS.includes(m), absent: (m) => `${m} was not computed`, values: result.population });
@@ -59,7 +64,10 @@ export const fromPredictions = async (handle: EvidenceHandle, config: BiasConfig
   const predicted = p === null ? 'no predicted labels' : p.kind === 'prediction' ? `ŷ from column "${p.column}"` : `ŷ = ${p.column} ≥ ${fmt(p.threshold)}`;
   const sizes = result.facets.map((f) => `${f.slice}: d ${f.sizes.d}, a ${f.sizes.a}`).join('; ');
   const findings: Finding[] = [
-    { severity: 'info', message: `computed from ${name}: ${result.rows} rows, ${predicted}, positive label ${JSON.stringify(config.positiveLabel ?? 1)}; group sizes ${sizes}` },
+    {
+      severity: 'info',
+      message: `computed from ${name}: ${result.rows} rows, ${predicted}, positive label ${JSON.stringify(config.positiveLabel ?? 1)}; group sizes ${sizes}`,
+    },
     ...result.notes.map((message): Finding => ({ severity: 'warning', message })),
   ];
   return { slices, findings, source: `${name} (${result.rows} rows)` };
@@ -75,7 +83,10 @@ export const fromClarify = async (evidence: EvidenceSet, config: BiasConfig): Pr
   }
   const report = mergeClarifyBiasReports(reports);
   const findings: Finding[] = [
-    { severity: 'info', message: `read from the Clarify bias report${present.length > 1 ? 's' : ''} ${present.join(', ')}${report.label ? ` (label "${report.label}", positive ${report.labelValueOrThreshold ?? '?'})` : ''}; minGroupSize cannot be applied to a report (it carries no group sizes)` },
+    {
+      severity: 'info',
+      message: `read from the Clarify bias report${present.length > 1 ? 's' : ''} ${present.join(', ')}${report.label ? ` (label "${report.label}", positive ${report.labelValueOrThreshold ?? '?'})` : ''}; minGroupSize cannot be applied to a report (it carries no group sizes)`,
+    },
   ];
   const absent = (slice: string) => (m: BiasMetricName) => `${m} is absent from the Clarify report for ${slice}`;
   const slices: SliceValues[] = [];

@@ -9,9 +9,7 @@ import { kendallTopK, ndcg, rankFeatures, type RankedFeature } from '../../src/m
 import type { FeatureImportanceConfig } from './config.js';
 
 export type ChampionImportance =
-  | { kind: 'none' }
-  | { kind: 'unavailable'; reason: string }
-  | { kind: 'report'; version: string; importance: ReadonlyMap<string, number> };
+  { kind: 'none' } | { kind: 'unavailable'; reason: string } | { kind: 'report'; version: string; importance: ReadonlyMap<string, number> };
 
 export interface Evaluation {
   metrics: MetricResult[];
@@ -26,11 +24,7 @@ export interface Evaluation {
 
 const slice = (feature: string): string => `feature=${feature}`;
 
-export const evaluateImportance = (
-  candidate: ReadonlyMap<string, number>,
-  champion: ChampionImportance,
-  config: FeatureImportanceConfig,
-): Evaluation => {
+export const evaluateImportance = (candidate: ReadonlyMap<string, number>, champion: ChampionImportance, config: FeatureImportanceConfig): Evaluation => {
   const e: Evaluation = { metrics: [], findings: [], violations: [], incomplete: [], evaluated: 0, ranked: rankFeatures(candidate) };
   const violate = (message: string, metric: string, feature?: string): void => {
     e.violations.push(message);
@@ -55,7 +49,11 @@ export const evaluateImportance = (
           continue;
         }
         r = { feature, importance: 0, share: 0, rank: positiveCount + 1 };
-        e.findings.push({ severity: 'info', message: `protected feature ${feature} is not in the report: counted as importance 0 (absentProtectedMeans: zero)`, slice: slice(feature) });
+        e.findings.push({
+          severity: 'info',
+          message: `protected feature ${feature} is not in the report: counted as importance 0 (absentProtectedMeans: zero)`,
+          slice: slice(feature),
+        });
       }
       // A feature with no importance does not drive the model, whatever its position.
       const inTop = r.importance > 0 && r.rank <= k;
@@ -71,11 +69,17 @@ export const evaluateImportance = (
 
     const tau = config.maxShare?.anySingleFeature;
     const top = ranked[0]!;
-    e.metrics.push({ name: 'maxShare', slice: slice(top.feature), value: top.share, ...(tau !== undefined ? { threshold: { max: tau }, passed: top.share <= tau } : {}) });
+    e.metrics.push({
+      name: 'maxShare',
+      slice: slice(top.feature),
+      value: top.share,
+      ...(tau !== undefined ? { threshold: { max: tau }, passed: top.share <= tau } : {}),
+    });
     if (tau !== undefined) {
       e.evaluated++;
       for (const r of ranked) {
-        if (r.share > tau) violate(`feature ${r.feature} holds ${fmt(r.share)} of total importance, above ${fmt(tau)} (leakage suspicion)`, 'maxShare', r.feature);
+        if (r.share > tau)
+          violate(`feature ${r.feature} holds ${fmt(r.share)} of total importance, above ${fmt(tau)} (leakage suspicion)`, 'maxShare', r.feature);
       }
     }
   }
@@ -84,12 +88,7 @@ export const evaluateImportance = (
   return e;
 };
 
-const compareWithChampion = (
-  candidate: ReadonlyMap<string, number>,
-  champion: ChampionImportance,
-  config: FeatureImportanceConfig,
-  e: Evaluation,
-): void => {
+const compareWithChampion = (candidate: ReadonlyMap<string, number>, champion: ChampionImportance, config: FeatureImportanceConfig, e: Evaluation): void => {
   const minNdcg = config.vsChampion?.minNdcg;
   const minTau = config.vsChampion?.minKendallTau;
   const ruled = minNdcg !== undefined || minTau !== undefined;

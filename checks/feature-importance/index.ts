@@ -29,10 +29,17 @@ const featureImportance = defineCheck<FeatureImportanceConfig>({
   version: '1.0.0',
   title: 'Feature importance',
   description:
-    'Keeps protected features out of the top K and below a share of total importance, flags a single dominant feature (leakage suspicion), and holds the importance ranking close to the champion\'s (nDCG, Kendall tau-b).',
+    "Keeps protected features out of the top K and below a share of total importance, flags a single dominant feature (leakage suspicion), and holds the importance ranking close to the champion's (nDCG, Kendall tau-b).",
   evidence: [
-    { name: CLARIFY, description: 'ModelMetrics.Explainability.Report: a SageMaker Clarify explainability report (analysis.json with kernel_shap global SHAP values).' },
-    { name: CUSTOM, description: 'A plain importance file: { "<feature>": number } or [{ "feature": "<name>", "importance": number }]. Preferred over the Clarify report when both are present.' },
+    {
+      name: CLARIFY,
+      description: 'ModelMetrics.Explainability.Report: a SageMaker Clarify explainability report (analysis.json with kernel_shap global SHAP values).',
+    },
+    {
+      name: CUSTOM,
+      description:
+        'A plain importance file: { "<feature>": number } or [{ "feature": "<name>", "importance": number }]. Preferred over the Clarify report when both are present.',
+    },
   ],
   configSchema,
   defaultConfig,
@@ -43,7 +50,10 @@ const featureImportance = defineCheck<FeatureImportanceConfig>({
     const champion = await loadChampion(input, config);
     const e = evaluateImportance(candidate.importance, champion, config);
     const keys = candidate.labelKeys.length > 1 ? ` (mean over label keys ${candidate.labelKeys.join(', ')})` : '';
-    const findings = [{ severity: 'info' as const, message: `importance read from ${candidate.evidence}${keys}, ${candidate.importance.size} feature(s)` }, ...e.findings];
+    const findings = [
+      { severity: 'info' as const, message: `importance read from ${candidate.evidence}${keys}, ${candidate.importance.size} feature(s)` },
+      ...e.findings,
+    ];
     const base = { metrics: e.metrics, findings };
 
     if (e.violations.length > 0) {
@@ -54,9 +64,15 @@ const featureImportance = defineCheck<FeatureImportanceConfig>({
       const outcome: CheckOutcome = { status: 'warn', summary: `feature importance incomplete: ${e.incomplete.join('; ')}`, ...base };
       throw new IncompleteCheckError(outcome.summary, outcome);
     }
-    const top = e.ranked ? e.ranked.slice(0, config.topK).map((r) => `${r.feature} ${fmt(r.share)}`).join(', ') : 'none';
+    const top = e.ranked
+      ? e.ranked
+          .slice(0, config.topK)
+          .map((r) => `${r.feature} ${fmt(r.share)}`)
+          .join(', ')
+      : 'none';
     if (e.evaluated === 0) {
-      const why = champion.kind === 'none' && config.vsChampion ? 'vsChampion not applicable: no champion, and no other rule is configured' : 'no rule is configured';
+      const why =
+        champion.kind === 'none' && config.vsChampion ? 'vsChampion not applicable: no champion, and no other rule is configured' : 'no rule is configured';
       return { status: 'not_applicable', summary: `${why}; top ${config.topK}: ${top}`, ...base };
     }
     return { status: 'pass', summary: `${e.evaluated} importance rule(s) hold; top ${config.topK} by share: ${top}`, ...base };

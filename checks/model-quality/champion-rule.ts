@@ -46,7 +46,8 @@ export const pairedRuleVerdict = (
   const violations: string[] = [];
   const allowed: string[] = [];
   if (rule.maxWorsening !== undefined) {
-    if (bound > rule.maxWorsening) violations.push(`${head}: ${describeBound(bound, champion, false)} ${conf}, more than maxWorsening ${fmt(rule.maxWorsening)}`);
+    if (bound > rule.maxWorsening)
+      violations.push(`${head}: ${describeBound(bound, champion, false)} ${conf}, more than maxWorsening ${fmt(rule.maxWorsening)}`);
     else allowed.push(`maxWorsening ${fmt(rule.maxWorsening)}`);
   }
   if (rule.maxRelativeWorsening !== undefined) {
@@ -57,5 +58,8 @@ export const pairedRuleVerdict = (
     else allowed.push(`maxRelativeWorsening ${pct}`);
   }
   if (violations.length > 0) return { violations };
-  return { violations, holds: `${head}: ${describeBound(bound, champion, rule.maxRelativeWorsening !== undefined)} ${conf} (paired, same rows), within ${allowed.join(' and ')}` };
+  return {
+    violations,
+    holds: `${head}: ${describeBound(bound, champion, rule.maxRelativeWorsening !== undefined)} ${conf} (paired, same rows), within ${allowed.join(' and ')}`,
+  };
 };

@@ -83,10 +83,7 @@ const championValue = (champion: ChampionQuality, name: string): { value: number
 // Ranking metrics are not functions of fixed-size counts: the online bootstrap does not cover them.
 const RANKING = new Set(['auc', 'average_precision']);
 
-type PairedUse =
-  | { use: 'bound'; comparison: PairedComparison & { worseningBound: number } }
-  | { use: 'point'; why: string }
-  | { use: 'none'; why: string };
+type PairedUse = { use: 'bound'; comparison: PairedComparison & { worseningBound: number } } | { use: 'point'; why: string } | { use: 'none'; why: string };
 
 /** How a vsChampion rule on `name` is judged when the champion was scored on the same rows. */
 const pairedUse = (comparison: Record<string, PairedComparison>, name: string): PairedUse => {
@@ -109,7 +106,9 @@ const infiniteBeyondBounds = (name: string, value: number, rule: MetricRule, con
   const verdict = evaluateThreshold(value, withoutChampionRule(rule), { greaterIsBetter: direction, allowNotComputable: true });
   const out = verdict.violations.map((phrase) => `${name} is ${shown}, ${phrase}`);
   if (constraint && violatesConstraint(value, constraint)) {
-    out.push(`${name} is ${shown}, breaks the registered constraint ${constraint.comparisonOperator} ${fmt(constraint.threshold)} (must be ${describeConstraint(constraint)})`);
+    out.push(
+      `${name} is ${shown}, breaks the registered constraint ${constraint.comparisonOperator} ${fmt(constraint.threshold)} (must be ${describeConstraint(constraint)})`,
+    );
   }
   return out;
 };
@@ -231,7 +230,11 @@ export const evaluateQuality = (
           broken.push(...v.violations);
           if (v.holds) out.findings.push({ severity: 'info', message: v.holds, metric: name });
         } else if (paired?.use === 'point') {
-          out.findings.push({ severity: 'info', message: `${name}: compared with the champion by the point difference, not a paired bound: ${paired.why}`, metric: name });
+          out.findings.push({
+            severity: 'info',
+            message: `${name}: compared with the champion by the point difference, not a paired bound: ${paired.why}`,
+            metric: name,
+          });
         } else if (paired?.use === 'none') {
           // A point comparison would be weaker than what the policy asked for: not evaluable, fail closed.
           unevaluated = true;
@@ -242,7 +245,9 @@ export const evaluateQuality = (
     if (constraint) {
       evaluated = true;
       if (violatesConstraint(value, constraint)) {
-        broken.push(`${name} is ${fmt(value)}, breaks the registered constraint ${constraint.comparisonOperator} ${fmt(constraint.threshold)} (must be ${describeConstraint(constraint)})`);
+        broken.push(
+          `${name} is ${fmt(value)}, breaks the registered constraint ${constraint.comparisonOperator} ${fmt(constraint.threshold)} (must be ${describeConstraint(constraint)})`,
+        );
       }
     }
     for (const message of broken) {

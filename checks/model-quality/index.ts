@@ -66,7 +66,9 @@ const usesPairedComparison = (input: CheckInput, config: ModelQualityConfig): bo
   const why = [
     input.evidence[STATISTICS] !== undefined ? `the candidate has ${STATISTICS} (used instead of its ${PREDICTIONS})` : '',
     input.evidence[PREDICTIONS] === undefined ? `the candidate has no ${PREDICTIONS} dataset` : '',
-    champion.evidence[STATISTICS] !== undefined ? `the champion (version ${champion.subject.version}) has ${STATISTICS} (used instead of its ${PREDICTIONS})` : '',
+    champion.evidence[STATISTICS] !== undefined
+      ? `the champion (version ${champion.subject.version}) has ${STATISTICS} (used instead of its ${PREDICTIONS})`
+      : '',
     champion.evidence[PREDICTIONS] === undefined ? `the champion (version ${champion.subject.version}) has no ${PREDICTIONS} dataset` : '',
   ].filter(Boolean);
   throw new InvalidInputError(
@@ -96,7 +98,13 @@ interface Loaded {
 const loadReports = async (input: CheckInput, config: ModelQualityConfig, signal: AbortSignal, needsChampion: boolean): Promise<Loaded> => {
   if (needsChampion && usesPairedComparison(input, config)) {
     const champion = input.champion!;
-    const paired = await pairedQualityFromPredictions(input.evidence[PREDICTIONS]!, champion.evidence[PREDICTIONS]!, config, signal, `champion (version ${champion.subject.version}) `);
+    const paired = await pairedQualityFromPredictions(
+      input.evidence[PREDICTIONS]!,
+      champion.evidence[PREDICTIONS]!,
+      config,
+      signal,
+      `champion (version ${champion.subject.version}) `,
+    );
     const report = paired.mcnemar
       ? { ...paired.candidate, metrics: { ...paired.candidate.metrics, mcnemar_p: { value: paired.mcnemar.pValue, standardDeviation: null } } }
       : paired.candidate;
@@ -121,10 +129,13 @@ const modelQuality = defineCheck<ModelQualityConfig>({
   version: '1.1.0',
   title: 'Model quality',
   description:
-    'Holds the model quality metrics (SageMaker Model Monitor model quality statistics, or computed from a predictions dataset) to the policy\'s bounds, to the registered Model Monitor constraints and to the champion (a paired bound when both were scored on the same rows).',
+    "Holds the model quality metrics (SageMaker Model Monitor model quality statistics, or computed from a predictions dataset) to the policy's bounds, to the registered Model Monitor constraints and to the champion (a paired bound when both were scored on the same rows).",
   evidence: [
     { name: STATISTICS, description: 'ModelMetrics.ModelQuality.Statistics: Model Monitor model quality statistics (JSON).' },
-    { name: PREDICTIONS, description: 'A predictions dataset (CSV or JSON Lines, optionally gzipped; label, prediction, score per row), used when there is no statistics report.' },
+    {
+      name: PREDICTIONS,
+      description: 'A predictions dataset (CSV or JSON Lines, optionally gzipped; label, prediction, score per row), used when there is no statistics report.',
+    },
     { name: CONSTRAINTS, description: 'ModelMetrics.ModelQuality.Constraints, read when applyRegisteredConstraints is true.' },
   ],
   configSchema,

@@ -101,7 +101,10 @@ export class ColumnCodes {
 
   /** The values seen, quoted, for messages (at most 10). */
   describe(): string {
-    const shown = this.seen.slice(0, 10).map((id) => this.vocabulary.describe(this.vocabulary.text(id))).join(', ');
+    const shown = this.seen
+      .slice(0, 10)
+      .map((id) => this.vocabulary.describe(this.vocabulary.text(id)))
+      .join(', ');
     return this.seen.length > 10 ? `${shown}, ... (${this.seen.length} in all)` : shown || 'none';
   }
 }

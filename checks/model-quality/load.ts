@@ -28,12 +28,7 @@ const readJson = async (handle: EvidenceHandle): Promise<unknown> => {
  * The quality report of one model version: its statistics report when present, else computed
  * from its predictions dataset; `undefined` when it has neither.
  */
-export const loadQuality = async (
-  evidence: EvidenceSet,
-  config: ModelQualityConfig,
-  signal: AbortSignal,
-  whose = '',
-): Promise<QualityReport | undefined> => {
+export const loadQuality = async (evidence: EvidenceSet, config: ModelQualityConfig, signal: AbortSignal, whose = ''): Promise<QualityReport | undefined> => {
   const statistics = evidence[STATISTICS];
   if (statistics) return parseQualityStatistics(await readJson(statistics), label(statistics, whose));
   const predictions = evidence[PREDICTIONS];

@@ -49,12 +49,13 @@ const pairedAccumulatorFor = (problemType: QualityProblemType, config: ModelQual
   }
   const acc = problemType === 'regression' ? createPairedRegressionAccumulator({ confidence }) : createPairedMulticlassAccumulator({ confidence });
   return {
-    add: ({ candidate: c, champion: h }) => acc.add({ length: c.rows, label: c.label, candidate: { prediction: c.prediction! }, champion: { prediction: h.prediction! } }),
+    add: ({ candidate: c, champion: h }) =>
+      acc.add({ length: c.rows, label: c.label, candidate: { prediction: c.prediction! }, champion: { prediction: h.prediction! } }),
     result: () => acc.result(),
   };
 };
 
-const NOT_SAME_ROWS = 'the candidate\'s and the champion\'s predictions are not the same rows';
+const NOT_SAME_ROWS = "the candidate's and the champion's predictions are not the same rows";
 const NEEDS = 'the paired comparison needs both models scored on the same rows in the same order (or championComparison: point)';
 
 const at = (line: number | undefined): string => (line === undefined ? '' : ` (line ${line})`);
@@ -120,8 +121,18 @@ export const pairedQualityFromPredictions = async (
   }
   const r = sink.result();
   return {
-    candidate: toReport(problemType, r.candidate, { rows: r.rows, source: cand.source, description: cand.describe(), notes: [{ severity: 'info', message: `computed from ${cand.describe()}` }] }),
-    champion: toReport(problemType, r.champion, { rows: r.rows, source: champ.source, description: champ.describe(), notes: [{ severity: 'info', message: `champion computed from ${champ.describe()}` }] }),
+    candidate: toReport(problemType, r.candidate, {
+      rows: r.rows,
+      source: cand.source,
+      description: cand.describe(),
+      notes: [{ severity: 'info', message: `computed from ${cand.describe()}` }],
+    }),
+    champion: toReport(problemType, r.champion, {
+      rows: r.rows,
+      source: champ.source,
+      description: champ.describe(),
+      notes: [{ severity: 'info', message: `champion computed from ${champ.describe()}` }],
+    }),
     comparison: withAliasComparisons(problemType, r.comparison),
     ...(r.mcnemar ? { mcnemar: r.mcnemar } : {}),
     confidence,

@@ -99,9 +99,15 @@ export class PredictionsReader {
     this.predictionCodes = new ColumnCodes(vocabulary);
     const { label, prediction, score } = this.names;
     if (problemType === 'regression') {
-      this.specs = [{ name: label, kind: 'number' }, { name: prediction, kind: 'number' }];
+      this.specs = [
+        { name: label, kind: 'number' },
+        { name: prediction, kind: 'number' },
+      ];
     } else if (problemType === 'multiclass_classification') {
-      this.specs = [{ name: label, kind: 'category', maxDistinct: MAX_CLASSES }, { name: prediction, kind: 'category', maxDistinct: MAX_CLASSES }];
+      this.specs = [
+        { name: label, kind: 'category', maxDistinct: MAX_CLASSES },
+        { name: prediction, kind: 'category', maxDistinct: MAX_CLASSES },
+      ];
     } else {
       // A name the policy wrote must exist; a default name is used when present (as in the bias check).
       this.specs = [
@@ -130,7 +136,8 @@ export class PredictionsReader {
   /** One sentence for the findings: where the numbers came from. */
   describe(): string {
     const p = this.predicted;
-    const how = p === undefined ? '' : p.kind === 'prediction' ? `, predicted class from column "${p.column}"` : `, predicted class = ${p.column} ≥ ${fmt(p.threshold)}`;
+    const how =
+      p === undefined ? '' : p.kind === 'prediction' ? `, predicted class from column "${p.column}"` : `, predicted class = ${p.column} ≥ ${fmt(p.threshold)}`;
     const positive = this.problemType === 'binary_classification' ? `, positive label ${this.vocabulary.describe(this.vocabulary.positiveLabel)}` : '';
     return `${this.source}: ${this.rowCount} rows${how}${positive}`;
   }
@@ -171,7 +178,13 @@ export class PredictionsReader {
   async lineOf(row: number): Promise<number | undefined> {
     const batchRows = row === 0 ? 1 : largestDivisorAtMost(row, LOCATE_BATCH_ROWS);
     let seen = 0;
-    for await (const b of readColumns(this.handle.stream(), { columns: this.specs, format: this.format, sourceName: this.source, signal: this.signal, batchRows })) {
+    for await (const b of readColumns(this.handle.stream(), {
+      columns: this.specs,
+      format: this.format,
+      sourceName: this.source,
+      signal: this.signal,
+      batchRows,
+    })) {
       if (seen === row) return b.firstLine;
       seen += b.rows;
     }

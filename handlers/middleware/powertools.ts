@@ -26,10 +26,7 @@ export interface LambdaRuntime {
  * const { logger, metrics, tracer, services } = lambdaRuntime('modelgate-evaluate', { correlationIds: true });
  * ```
  */
-export const lambdaRuntime = (
-  service: string,
-  options: { correlationIds?: boolean; requireEnv?: string[] } = {},
-): LambdaRuntime => {
+export const lambdaRuntime = (service: string, options: { correlationIds?: boolean; requireEnv?: string[] } = {}): LambdaRuntime => {
   const logger = new Logger({ serviceName: service, ...(options.correlationIds ? { correlationIdSearchFn: search } : {}) });
   const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'modelgate', serviceName: service });
   const tracer = new Tracer({ serviceName: service });

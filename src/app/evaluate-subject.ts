@@ -100,13 +100,7 @@ const invocationsOf = (services: AppServices, policy: LoadedPolicy): CheckInvoca
     return { ...base, definition, config, configProblems: problems };
   });
 
-const checkSubject = (
-  services: AppServices,
-  pkg: ModelPackage,
-  subject: Subject,
-  signal: AbortSignal,
-  overrides: EvidenceRef[] = [],
-): CheckSubject => ({
+const checkSubject = (services: AppServices, pkg: ModelPackage, subject: Subject, signal: AbortSignal, overrides: EvidenceRef[] = []): CheckSubject => ({
   subject,
   modelPackage: pkg,
   evidence: openEvidenceSet(evidenceRefsOf(pkg, overrides), services.artifacts, { ...services.evidenceLimits, signal }),
@@ -164,9 +158,7 @@ const decideAndRecord = async (
     serviceVersion: services.serviceVersion,
   };
   // Signed before it is written, so the record is written once and never without its signature.
-  const run: RunRecord = services.signer
-    ? { ...decided, attestation: await signDecision(services.signer, attestationOf(decided, pkg)) }
-    : decided;
+  const run: RunRecord = services.signer ? { ...decided, attestation: await signDecision(services.signer, attestationOf(decided, pkg)) } : decided;
   // The run's first audit entries are written with the record, in one ledger write.
   await ledger.putRun(run, [
     { runId, at: run.startedAt, actor: 'modelgate', action: 'run.started', detail: { subject: subject.arn, trigger: req.trigger } },
@@ -206,7 +198,10 @@ export const evaluateSubject = async (services: AppServices, req: EvaluateReques
     run = await decideAndRecord(services, req, { pkg, subject, choice, runId, startedAt });
   } catch (err) {
     // Nothing was decided: let the platform's retry claim again at once instead of waiting out the lease.
-    if (claimKey !== null) await ledger.releaseClaim(claimKey, runId).catch((releaseErr: unknown) => logger.warn('could not release the evaluation claim', { runId, error: String(releaseErr) }));
+    if (claimKey !== null)
+      await ledger
+        .releaseClaim(claimKey, runId)
+        .catch((releaseErr: unknown) => logger.warn('could not release the evaluation claim', { runId, error: String(releaseErr) }));
     throw err;
   }
   for (const r of run.checks) logger.info('check result', { runId, check: r.id, status: r.status, severity: r.severity });

@@ -182,16 +182,10 @@ class LazyEvidenceHandle implements EvidenceHandle {
  * const evidence = openEvidenceSet(evidenceRefsOf(pkg), [new S3ArtifactStore({ client }), new FileArtifactStore()]);
  * const stats = await evidence['model-quality-statistics']?.json();
  */
-export const openEvidenceSet = (
-  refs: readonly EvidenceRef[],
-  stores: readonly ArtifactStore[],
-  limits: Partial<EvidenceLimits> = {},
-): EvidenceSet => {
+export const openEvidenceSet = (refs: readonly EvidenceRef[], stores: readonly ArtifactStore[], limits: Partial<EvidenceLimits> = {}): EvidenceSet => {
   const resolved = resolveLimits(limits);
   const byScheme = storesByScheme(stores);
   // fromEntries defines own properties, so a name like "__proto__" stays an ordinary key.
-  const handles = Object.fromEntries(
-    refs.map((ref) => [ref.name, new LazyEvidenceHandle(ref, storeFor(ref.uri, byScheme), digestOf(ref), resolved)]),
-  );
+  const handles = Object.fromEntries(refs.map((ref) => [ref.name, new LazyEvidenceHandle(ref, storeFor(ref.uri, byScheme), digestOf(ref), resolved)]));
   return Object.freeze(handles);
 };

@@ -28,11 +28,7 @@ export const showRun = async (services: AppServices, runId: string): Promise<{ r
 };
 
 /** Evaluates the subject of a run again, as a new run (the evidence the first run was given by hand is kept). */
-export const rerun = async (
-  services: AppServices,
-  runId: string,
-  opts: { reason: string; by: string; apply: boolean },
-): Promise<EvaluateOutcome> => {
+export const rerun = async (services: AppServices, runId: string, opts: { reason: string; by: string; apply: boolean }): Promise<EvaluateOutcome> => {
   const { run } = await showRun(services, runId);
   const outcome = await evaluateSubject(services, {
     arn: run.subject.arn,
@@ -65,7 +61,13 @@ export const overrideRun = async (
 ): Promise<RunRecord> => {
   const { run } = await showRun(services, runId);
   const refuse = async (why: string): Promise<never> => {
-    await services.ledger.appendAudit({ runId, at: services.clock.now().toISOString(), actor: req.by, action: 'override.refused', detail: { decision: req.decision, why } });
+    await services.ledger.appendAudit({
+      runId,
+      at: services.clock.now().toISOString(),
+      actor: req.by,
+      action: 'override.refused',
+      detail: { decision: req.decision, why },
+    });
     throw new RefusedError(`override refused: ${why}`);
   };
   if (!req.reason.trim()) return refuse('a reason is required');
@@ -82,15 +84,33 @@ export const overrideRun = async (
 
   const override: Override = { decision: req.decision, reason: req.reason, by: req.by, at: services.clock.now().toISOString() };
   await services.ledger.recordOverride(runId, override);
-  await services.ledger.appendAudit({ runId, at: override.at, actor: req.by, action: 'override', detail: { ...override, previous: run.override?.decision ?? run.decision } });
+  await services.ledger.appendAudit({
+    runId,
+    at: override.at,
+    actor: req.by,
+    action: 'override',
+    detail: { ...override, previous: run.override?.decision ?? run.decision },
+  });
   const updated: RunRecord = { ...run, override };
   const status = req.decision === 'approve' ? 'Approved' : 'Rejected';
   try {
     await services.registry.setApproval(run.subject.arn, status, approvalDescription(updated));
-    await services.ledger.appendAudit({ runId, at: services.clock.now().toISOString(), actor: 'modelgate', action: 'registry.updated', detail: { status, by: req.by } });
+    await services.ledger.appendAudit({
+      runId,
+      at: services.clock.now().toISOString(),
+      actor: 'modelgate',
+      action: 'registry.updated',
+      detail: { status, by: req.by },
+    });
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
-    await services.ledger.appendAudit({ runId, at: services.clock.now().toISOString(), actor: 'modelgate', action: 'registry.unchanged', detail: { why: err.message } });
+    await services.ledger.appendAudit({
+      runId,
+      at: services.clock.now().toISOString(),
+      actor: 'modelgate',
+      action: 'registry.unchanged',
+      detail: { why: err.message },
+    });
   }
   return updated;
 };

@@ -25,7 +25,10 @@ export const parseCommandArgs = <O extends Options>(
     if (pos.length < positionals.min) throw new UsageError(`missing ${positionals.names}`, usage);
     if (pos.length > positionals.max) throw new UsageError(`unexpected argument "${pos[positionals.max]}"`, usage);
   }
-  return { values: values as { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string } & { help?: boolean }, positionals: pos };
+  return {
+    values: values as { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string } & { help?: boolean },
+    positionals: pos,
+  };
 };
 
 /** An option restricted to a set of values. */

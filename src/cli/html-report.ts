@@ -10,8 +10,7 @@ import { effectiveDecision, type RunRecord } from '../core/run.js';
 import { safeLine } from '../core/safe-text.js';
 import { fmt } from '../core/thresholds.js';
 
-const esc = (s: unknown): string =>
-  safeLine(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: unknown): string => safeLine(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const num = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : esc(fmt(v)));
 
@@ -19,9 +18,13 @@ const checkSection = (c: CheckResult): string => `
 <section class="check ${esc(c.status)}">
   <h3>${esc(c.id)} <small>${c.use && c.use !== c.id ? `${esc(c.use)} ` : ''}${esc(c.version)} · ${esc(c.severity)}</small> <span class="status">${esc(c.status)}</span></h3>
   <p>${esc(c.summary)}</p>
-  ${c.metrics.length === 0 ? '' : `<table><thead><tr><th>metric</th><th>slice</th><th>value</th><th>interval</th><th>threshold</th><th>champion</th><th>verdict</th></tr></thead><tbody>
+  ${
+    c.metrics.length === 0
+      ? ''
+      : `<table><thead><tr><th>metric</th><th>slice</th><th>value</th><th>interval</th><th>threshold</th><th>champion</th><th>verdict</th></tr></thead><tbody>
   ${c.metrics.map((m) => `<tr><td>${esc(m.name)}</td><td>${esc(m.slice ?? '')}</td><td>${m.value === null ? `not computable${m.reason ? `: ${esc(m.reason)}` : ''}` : num(m.value)}</td><td>${m.interval ? `${num(m.interval[0])} – ${num(m.interval[1])}` : ''}</td><td>${m.threshold ? esc(JSON.stringify(m.threshold)) : ''}</td><td>${m.champion === undefined ? '' : num(m.champion)}</td><td>${m.passed === true ? 'ok' : m.passed === false ? '<b>out of bounds</b>' : ''}</td></tr>`).join('\n  ')}
-  </tbody></table>`}
+  </tbody></table>`
+  }
   ${c.findings.length === 0 ? '' : `<ul>${c.findings.map((f) => `<li class="${esc(f.severity)}">${esc(f.message)}</li>`).join('')}</ul>`}
 </section>`;
 

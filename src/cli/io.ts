@@ -18,7 +18,10 @@ export const processIO = (): CliIO => ({
 
 /** Bad usage: exit 64 with the message and the command's usage line. */
 export class UsageError extends Error {
-  constructor(message: string, readonly usage?: string) {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

@@ -43,9 +43,10 @@ export const readModelPackageFile = async (path: string, where: string = path): 
     throw err;
   }
   const json = parseStrictJson(text, where, { nonFinite: 'reject' });
-  const inner = typeof json === 'object' && json !== null && Object.hasOwn(json, 'ModelPackage') && !Object.hasOwn(json, 'ModelPackageArn')
-    ? (json as { ModelPackage: unknown }).ModelPackage
-    : json;
+  const inner =
+    typeof json === 'object' && json !== null && Object.hasOwn(json, 'ModelPackage') && !Object.hasOwn(json, 'ModelPackageArn')
+      ? (json as { ModelPackage: unknown }).ModelPackage
+      : json;
   return validateModelPackage(inner, where);
 };
 
@@ -53,7 +54,11 @@ export const readModelPackageFile = async (path: string, where: string = path): 
 export const loadModelPackage = async (ref: string, cwd: string, registry: ModelRegistry): Promise<ModelPackage> => {
   if (ref.startsWith('arn:')) {
     if (!parseModelPackageArn(ref)) {
-      throw new InvalidInputError(`"${ref}" is not a versioned model package ARN`, '--model-package', 'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>');
+      throw new InvalidInputError(
+        `"${ref}" is not a versioned model package ARN`,
+        '--model-package',
+        'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>',
+      );
     }
     return registry.describe(ref);
   }

@@ -65,13 +65,21 @@ export const renderRun = (run: RunRecord): string => textOf(runLines(run));
 /** `runs show`: the run plus its evidence, waivers, trigger and audit trail. */
 export const renderRunDetail = (run: RunRecord, audit: AuditEntry[]): string => {
   const lines = runLines(run);
-  lines.push('Evidence:', ...(run.evidence.length > 0 ? run.evidence.map((e) => `  ${e.name.padEnd(28)} ${e.uri}${e.digest ? `  ${e.digest.slice(0, 19)}…` : ''}  (${e.source})`) : ['  (none)']));
+  lines.push(
+    'Evidence:',
+    ...(run.evidence.length > 0
+      ? run.evidence.map((e) => `  ${e.name.padEnd(28)} ${e.uri}${e.digest ? `  ${e.digest.slice(0, 19)}…` : ''}  (${e.source})`)
+      : ['  (none)']),
+  );
   if (run.waivers.applied.length > 0 || run.waivers.expired.length > 0) {
     lines.push('Waivers:');
-    for (const w of run.waivers.applied) lines.push(`  applied  ${w.check}${w.metric ? `/${w.metric}` : ''} until ${w.until}, approved by ${w.approvedBy}: ${w.reason}`);
+    for (const w of run.waivers.applied)
+      lines.push(`  applied  ${w.check}${w.metric ? `/${w.metric}` : ''} until ${w.until}, approved by ${w.approvedBy}: ${w.reason}`);
     for (const w of run.waivers.expired) lines.push(`  EXPIRED  ${w.check}${w.metric ? `/${w.metric}` : ''} on ${w.until} (ignored)`);
   }
-  lines.push(`Trigger: ${run.trigger.source}${run.trigger.eventId ? ` event ${run.trigger.eventId}` : ''}${run.trigger.rerunOf ? ` rerun of ${run.trigger.rerunOf}` : ''}${run.trigger.reason ? `: ${run.trigger.reason}` : ''}`);
+  lines.push(
+    `Trigger: ${run.trigger.source}${run.trigger.eventId ? ` event ${run.trigger.eventId}` : ''}${run.trigger.rerunOf ? ` rerun of ${run.trigger.rerunOf}` : ''}${run.trigger.reason ? `: ${run.trigger.reason}` : ''}`,
+  );
   lines.push(`Started ${run.startedAt}, finished ${run.finishedAt}, ${run.serviceVersion}`);
   lines.push('Audit trail:', ...audit.map((a) => `  ${a.at}  ${a.action.padEnd(18)} ${a.actor}${a.detail ? `  ${JSON.stringify(a.detail)}` : ''}`));
   return textOf(lines);

@@ -90,7 +90,9 @@ const reportError = (err: unknown, io: CliIO): number => {
       if (err instanceof UsageError && err.usage) io.stderr(`usage: ${err.usage}\n`);
       break;
     case 'no_credentials':
-      say('no AWS credentials: MODELGATE_LEDGER_TABLE is set, so modelgate talks to AWS as the caller. Configure credentials (AWS_PROFILE, aws sso login, ...) or unset MODELGATE_LEDGER_TABLE to use the embedded stack');
+      say(
+        'no AWS credentials: MODELGATE_LEDGER_TABLE is set, so modelgate talks to AWS as the caller. Configure credentials (AWS_PROFILE, aws sso login, ...) or unset MODELGATE_LEDGER_TABLE to use the embedded stack',
+      );
       break;
     case 'transient':
       say(`${message} — a temporary failure upstream; nothing was recorded, try again`);

@@ -144,11 +144,7 @@ const runOne = async (inv: CheckInvocation, inputFor: CheckInputFactory, opts: E
  * transient upstream failure does (TransientFailureError), so that the whole run is retried.
  * Results are in invocation order.
  */
-export const runChecks = async (
-  invocations: CheckInvocation[],
-  input: CheckInput | CheckInputFactory,
-  opts: EngineOptions,
-): Promise<CheckResult[]> => {
+export const runChecks = async (invocations: CheckInvocation[], input: CheckInput | CheckInputFactory, opts: EngineOptions): Promise<CheckResult[]> => {
   const inputFor: CheckInputFactory = typeof input === 'function' ? input : () => input;
   const results: CheckResult[] = new Array(invocations.length);
   let next = 0;

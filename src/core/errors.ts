@@ -100,9 +100,22 @@ export class TransientFailureError extends Error {
 }
 
 const TRANSIENT_NAMES = new Set([
-  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown',
-  'ProvisionedThroughputExceededException', 'RequestTimeout', 'RequestTimeoutException', 'InternalError',
-  'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException', 'TimeoutError', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT',
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'InternalError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
 ]);
 
 /**

@@ -75,11 +75,7 @@ const validateBedrock = validateBedrockJobEvent as unknown as ValidateFunction;
  */
 export const parseRegistryEvent = (event: unknown): IntakeResult => {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    throw new InvalidInputError(
-      `is ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`,
-      'event',
-      'an EventBridge event object',
-    );
+    throw new InvalidInputError(`is ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`, 'event', 'an EventBridge event object');
   }
   const e = event as Record<string, unknown>;
   const source = e['source'];
@@ -119,11 +115,7 @@ const requireSameArn = (resources: string[], arn: string, detailPath: string): v
 };
 
 /** The ARN's account and region must be the envelope's: events keep their origin when forwarded. */
-const requireSameOrigin = (
-  env: Envelope<unknown>,
-  arnParts: { account: string; region: string },
-  detailPath: string,
-): void => {
+const requireSameOrigin = (env: Envelope<unknown>, arnParts: { account: string; region: string }, detailPath: string): void => {
   if (arnParts.account !== env.account || arnParts.region !== env.region) {
     throw new InvalidInputError(
       `names account ${arnParts.account} in ${arnParts.region}, the event came from account ${env.account} in ${env.region}`,

@@ -59,8 +59,9 @@ export interface ModelPackage {
 
 /** Identities that registered the model (never allowed to override its run). */
 export const registrantIdentities = (pkg: ModelPackage): string[] =>
-  [pkg.CreatedBy?.IamIdentity?.Arn, pkg.CreatedBy?.UserProfileArn, pkg.CreatedBy?.UserProfileName]
-    .filter((x): x is string => typeof x === 'string' && x.length > 0);
+  [pkg.CreatedBy?.IamIdentity?.Arn, pkg.CreatedBy?.UserProfileArn, pkg.CreatedBy?.UserProfileName].filter(
+    (x): x is string => typeof x === 'string' && x.length > 0,
+  );
 
 /**
  * Checks the shape of the fields the gate reads (schemas/model-package.schema.json): a model

@@ -50,13 +50,33 @@ export interface Outcome {
  */
 export const OUTCOMES = {
   no_credentials: { exitCode: 64, httpStatus: 503, lambda: 'retry', meaning: 'no AWS credentials where the deployed settings need them: configure them' },
-  transient: { exitCode: 75, httpStatus: 503, lambda: 'retry', meaning: 'a temporary upstream failure (throttling, a 5xx, a dropped connection): nothing was recorded, try again' },
+  transient: {
+    exitCode: 75,
+    httpStatus: 503,
+    lambda: 'retry',
+    meaning: 'a temporary upstream failure (throttling, a 5xx, a dropped connection): nothing was recorded, try again',
+  },
   usage: { exitCode: 64, httpStatus: 400, lambda: 'terminal', meaning: 'bad usage: an unknown command or option, a missing argument' },
   invalid_input: { exitCode: 64, httpStatus: 400, lambda: 'terminal', meaning: 'bad input: names what, where and what was expected' },
-  policy: { exitCode: 64, httpStatus: 422, lambda: 'terminal', meaning: 'a policy that does not validate or conflicts with another: names the file and the problems' },
-  evidence: { exitCode: 64, httpStatus: 422, lambda: 'terminal', meaning: 'evidence that cannot be read, is too large, is not allowed or does not parse: names the URI' },
+  policy: {
+    exitCode: 64,
+    httpStatus: 422,
+    lambda: 'terminal',
+    meaning: 'a policy that does not validate or conflicts with another: names the file and the problems',
+  },
+  evidence: {
+    exitCode: 64,
+    httpStatus: 422,
+    lambda: 'terminal',
+    meaning: 'evidence that cannot be read, is too large, is not allowed or does not parse: names the URI',
+  },
   not_found: { exitCode: 64, httpStatus: 404, lambda: 'terminal', meaning: 'a run, model package or promotion that does not exist' },
-  refused: { exitCode: 77, httpStatus: 403, lambda: 'terminal', meaning: 'refused: an override by a non-approver or the registrant, a promotion without a valid approval' },
+  refused: {
+    exitCode: 77,
+    httpStatus: 403,
+    lambda: 'terminal',
+    meaning: 'refused: an override by a non-approver or the registrant, a promotion without a valid approval',
+  },
   not_built: { exitCode: 69, httpStatus: 501, lambda: 'not_built', meaning: 'a part of modelgate that is not built yet, said plainly' },
   unexpected: { exitCode: 70, httpStatus: 500, lambda: 'retry', meaning: 'an unexpected internal error: a bug, report it' },
 } as const satisfies Record<string, Omit<Outcome, 'kind'>>;

@@ -72,10 +72,9 @@ const STATUS_RANK: Record<CheckStatus, number> = { fail: 0, error: 1, warn: 2, p
 const byConcern = (checks: CheckResult[]): CheckResult[] =>
   checks
     .map((c, i) => ({ c, i }))
-    .sort((a, b) =>
-      STATUS_RANK[a.c.status] - STATUS_RANK[b.c.status] ||
-      (a.c.severity === b.c.severity ? 0 : a.c.severity === 'blocking' ? -1 : 1) ||
-      a.i - b.i)
+    .sort(
+      (a, b) => STATUS_RANK[a.c.status] - STATUS_RANK[b.c.status] || (a.c.severity === b.c.severity ? 0 : a.c.severity === 'blocking' ? -1 : 1) || a.i - b.i,
+    )
     .map(({ c }) => c);
 
 const utf8 = new TextEncoder();

@@ -34,9 +34,7 @@ export interface ArtifactStore {
 /** `claimed`: do the step now; `held`: another invocation is doing it; `done`: it was done. */
 export type StepClaim = 'claimed' | 'held' | 'done';
 
-export type ClaimResult =
-  | { status: 'claimed' }
-  | { status: 'exists'; runId: string; complete: boolean };
+export type ClaimResult = { status: 'claimed' } | { status: 'exists'; runId: string; complete: boolean };
 
 export interface RunQuery {
   decision?: Decision;

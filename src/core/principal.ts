@@ -48,8 +48,7 @@ export const principalOf = (identity: string): Principal => {
   const [, partition, service, account, resource] = m as unknown as [string, string, string, string, string];
   const parts = resource.split('/');
   const type = parts[0];
-  const at = (kind: Principal['kind'], name: string | undefined): Principal =>
-    name ? { kind, partition, account, name: name.toLowerCase() } : plain;
+  const at = (kind: Principal['kind'], name: string | undefined): Principal => (name ? { kind, partition, account, name: name.toLowerCase() } : plain);
   if (service === 'sts' && type === 'assumed-role' && parts.length >= 3) return at('role', parts[1]);
   if (service === 'sts' && type === 'federated-user' && parts.length === 2) return at('federated-user', parts[1]);
   if (service === 'iam' && (type === 'role' || type === 'user') && parts.length >= 2) return at(type, parts[parts.length - 1]);

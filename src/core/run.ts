@@ -60,5 +60,4 @@ export interface AuditEntry {
 }
 
 /** The decision that stands: the override when there is one, else the run's own. */
-export const effectiveDecision = (run: Pick<RunRecord, 'decision' | 'override'>): Decision =>
-  run.override?.decision ?? run.decision;
+export const effectiveDecision = (run: Pick<RunRecord, 'decision' | 'override'>): Decision => run.override?.decision ?? run.decision;

@@ -57,4 +57,7 @@ const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202
  * ```
  */
 export const safeJsonText = (text: string): string =>
-  safeText(text.replace(UNSAFE_IN_JSON, (c) => `\\u${hex(c, 4)}`), { multiline: true });
+  safeText(
+    text.replace(UNSAFE_IN_JSON, (c) => `\\u${hex(c, 4)}`),
+    { multiline: true },
+  );

@@ -20,9 +20,7 @@ export interface Subject {
 const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):(\d{12}):model-package\/([a-zA-Z0-9](?:-*[a-zA-Z0-9]){0,62})\/(\d+)$/;
 
 /** Parses a versioned SageMaker model package ARN; `null` when it is not one. */
-export const parseModelPackageArn = (
-  arn: string,
-): { region: string; account: string; group: string; version: string } | null => {
+export const parseModelPackageArn = (arn: string): { region: string; account: string; group: string; version: string } | null => {
   const m = MODEL_PACKAGE_ARN.exec(arn);
   if (!m) return null;
   return { region: m[1]!, account: m[2]!, group: m[3]!, version: m[4]! };

@@ -30,7 +30,10 @@ export const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
 export const MAX_EVENTS = 10;
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'HttpError';
   }
@@ -134,7 +137,15 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** How a value shows in an error message: its kind, never its content. */
 const kindOf = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? `an array of ${v.length}` : typeof v === 'object' ? 'an object' : typeof v === 'string' ? 'a string' : `a ${typeof v}`;
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? `an array of ${v.length}`
+      : typeof v === 'object'
+        ? 'an object'
+        : typeof v === 'string'
+          ? 'a string'
+          : `a ${typeof v}`;
 
 const badShape = (where: string, expected: string, got: string) => new HttpError(400, `${where}: expected ${expected} (got ${got})`);
 
@@ -159,7 +170,8 @@ const eventOfEntry = (entry: unknown, i: number): Record<string, unknown> => {
   if (!isObject(entry)) throw badShape(where, 'an object with Source, DetailType and Detail', kindOf(entry));
   for (const key of ['Source', 'DetailType']) {
     const v = entry[key];
-    if (typeof v !== 'string' || v === '') throw badShape(`${where}/${key}`, 'a string', v === undefined ? 'nothing' : v === '' ? 'an empty string' : kindOf(v));
+    if (typeof v !== 'string' || v === '')
+      throw badShape(`${where}/${key}`, 'a string', v === undefined ? 'nothing' : v === '' ? 'an empty string' : kindOf(v));
   }
   const resources = entry['Resources'] ?? [];
   if (!Array.isArray(resources)) throw badShape(`${where}/Resources`, 'an array of ARNs', kindOf(resources));
@@ -167,7 +179,17 @@ const eventOfEntry = (entry: unknown, i: number): Record<string, unknown> => {
     if (typeof r !== 'string') throw badShape(`${where}/Resources/${j}`, 'a string (an ARN)', kindOf(r));
   });
   const detail = detailOf(entry['Detail'], `${where}/Detail`);
-  return { version: '0', id: `local-${Date.now()}-${i}`, 'detail-type': entry['DetailType'], source: entry['Source'], account: '000000000000', time: new Date().toISOString(), region: 'local', resources, detail };
+  return {
+    version: '0',
+    id: `local-${Date.now()}-${i}`,
+    'detail-type': entry['DetailType'],
+    source: entry['Source'],
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'local',
+    resources,
+    detail,
+  };
 };
 
 /**
@@ -236,8 +258,14 @@ const route = async (services: AppServices, outbox: ConsoleOutbox, req: Incoming
             : outcome.action === 'promote'
               ? { eventId: outcome.eventId, action: 'promote', ...outcome.outcome }
               : outcome.outcome.status === 'in_progress'
-              ? { eventId: outcome.eventId, action: 'evaluate', status: 'in_progress', runId: outcome.outcome.runId }
-              : { eventId: outcome.eventId, action: 'evaluate', runId: outcome.outcome.run.runId, decision: outcome.outcome.run.decision, duplicate: outcome.outcome.duplicate },
+                ? { eventId: outcome.eventId, action: 'evaluate', status: 'in_progress', runId: outcome.outcome.runId }
+                : {
+                    eventId: outcome.eventId,
+                    action: 'evaluate',
+                    runId: outcome.outcome.run.runId,
+                    decision: outcome.outcome.run.decision,
+                    duplicate: outcome.outcome.duplicate,
+                  },
         );
       } catch (err) {
         // An event's own problem answers that event; anything else (transient, a bug) fails the request.
@@ -280,7 +308,11 @@ const route = async (services: AppServices, outbox: ConsoleOutbox, req: Incoming
 };
 
 /** Starts the API on 127.0.0.1:`port` (0 = any free port). */
-export const startLocalApi = async (services: AppServices, outbox: ConsoleOutbox, port: number): Promise<{ url: string; server: Server; close(): Promise<void> }> => {
+export const startLocalApi = async (
+  services: AppServices,
+  outbox: ConsoleOutbox,
+  port: number,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> => {
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     route(services, outbox, req).then(
       ([status, body]) => send(req, res, status, body),
@@ -289,7 +321,8 @@ export const startLocalApi = async (services: AppServices, outbox: ConsoleOutbox
         // The shared table (src/core/outcomes.ts): input problems are 4xx, transient 503, 500 only for a bug.
         const outcome = classifyFailure(err);
         const message = err instanceof Error ? err.message : String(err);
-        if (outcome.kind === 'transient') return send(req, res, outcome.httpStatus, { error: `temporary failure upstream, nothing was recorded; retry: ${message}` });
+        if (outcome.kind === 'transient')
+          return send(req, res, outcome.httpStatus, { error: `temporary failure upstream, nothing was recorded; retry: ${message}` });
         if (outcome.kind === 'unexpected') {
           services.logger.error('local API request failed', { error: message });
           return send(req, res, outcome.httpStatus, { error: `internal error: ${message}` });
@@ -317,9 +350,10 @@ export const startLocalApi = async (services: AppServices, outbox: ConsoleOutbox
   return {
     url: `http://127.0.0.1:${actual}`,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };

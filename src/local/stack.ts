@@ -82,7 +82,9 @@ export const startLocalStack = async (opts: { stateDir: string; port: number; lo
     }
   }
   const promotions = await promoteApproved(stack, demo);
-  opts.log(`  policies  ${relative(process.cwd(), join(root, 'policies')) || '.'}; registry ${relative(process.cwd(), join(opts.stateDir, 'registry'))} (${groups.length} groups)`);
+  opts.log(
+    `  policies  ${relative(process.cwd(), join(root, 'policies')) || '.'}; registry ${relative(process.cwd(), join(opts.stateDir, 'registry'))} (${groups.length} groups)`,
+  );
   return {
     stack,
     apiUrl: api.url,

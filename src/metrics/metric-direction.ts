@@ -6,18 +6,49 @@
 
 const HIGHER_IS_BETTER = [
   // binary classification (Model Monitor names and METRICS.md names)
-  'accuracy', 'balanced_accuracy', 'precision', 'recall', 'specificity', 'f0_5', 'f1', 'f2', 'auc', 'roc_auc',
-  'pr_auc', 'average_precision', 'mcc', 'true_positive_rate', 'true_negative_rate', 'tpr', 'tnr',
+  'accuracy',
+  'balanced_accuracy',
+  'precision',
+  'recall',
+  'specificity',
+  'f0_5',
+  'f1',
+  'f2',
+  'auc',
+  'roc_auc',
+  'pr_auc',
+  'average_precision',
+  'mcc',
+  'true_positive_rate',
+  'true_negative_rate',
+  'tpr',
+  'tnr',
   // multiclass
-  'weighted_recall', 'weighted_precision', 'weighted_f0_5', 'weighted_f1', 'weighted_f2',
-  'macro_recall', 'macro_precision', 'macro_f1',
+  'weighted_recall',
+  'weighted_precision',
+  'weighted_f0_5',
+  'weighted_f1',
+  'weighted_f2',
+  'macro_recall',
+  'macro_precision',
+  'macro_f1',
   // regression
   'r2',
 ] as const;
 
 const LOWER_IS_BETTER = [
-  'false_positive_rate', 'false_negative_rate', 'fpr', 'fnr', 'log_loss', 'brier',
-  'mae', 'mse', 'rmse', 'mape', 'rmsle', 'msle',
+  'false_positive_rate',
+  'false_negative_rate',
+  'fpr',
+  'fnr',
+  'log_loss',
+  'brier',
+  'mae',
+  'mse',
+  'rmse',
+  'mape',
+  'rmsle',
+  'msle',
 ] as const;
 
 const DIRECTION: ReadonlyMap<string, boolean> = new Map<string, boolean>([

@@ -11,12 +11,7 @@ import { toNumber } from '../core/tolerant-json.js';
 import { jsonPointer, QUALITY_PROBLEM_TYPES, type QualityProblemType } from './quality-report.js';
 import { describeValue } from '../core/describe-value.js';
 
-export const COMPARISON_OPERATORS = [
-  'LessThanThreshold',
-  'LessThanOrEqualToThreshold',
-  'GreaterThanThreshold',
-  'GreaterThanOrEqualToThreshold',
-] as const;
+export const COMPARISON_OPERATORS = ['LessThanThreshold', 'LessThanOrEqualToThreshold', 'GreaterThanThreshold', 'GreaterThanOrEqualToThreshold'] as const;
 export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
 
 export interface QualityConstraint {
@@ -57,15 +52,27 @@ export const parseQualityConstraints = (doc: unknown, where = 'model quality con
   for (const metric of Object.keys(body).sort()) {
     const raw = body[metric];
     if (!isObject(raw)) {
-      throw new InvalidInputError(`constraint is ${describeValue(raw)}`, `${where} at ${jsonPointer(section, metric)}`, 'an object with threshold and comparison_operator');
+      throw new InvalidInputError(
+        `constraint is ${describeValue(raw)}`,
+        `${where} at ${jsonPointer(section, metric)}`,
+        'an object with threshold and comparison_operator',
+      );
     }
     const threshold = toNumber(raw['threshold']);
     if (threshold === null || !Number.isFinite(threshold)) {
-      throw new InvalidInputError(`threshold is ${describeValue(raw['threshold'])}`, `${where} at ${jsonPointer(section, metric, 'threshold')}`, 'a finite number');
+      throw new InvalidInputError(
+        `threshold is ${describeValue(raw['threshold'])}`,
+        `${where} at ${jsonPointer(section, metric, 'threshold')}`,
+        'a finite number',
+      );
     }
     const op = raw['comparison_operator'];
     if (typeof op !== 'string' || !(COMPARISON_OPERATORS as readonly string[]).includes(op)) {
-      throw new InvalidInputError(`comparison_operator is ${JSON.stringify(op) ?? 'absent'}`, `${where} at ${jsonPointer(section, metric, 'comparison_operator')}`, `one of ${COMPARISON_OPERATORS.join(', ')}`);
+      throw new InvalidInputError(
+        `comparison_operator is ${JSON.stringify(op) ?? 'absent'}`,
+        `${where} at ${jsonPointer(section, metric, 'comparison_operator')}`,
+        `one of ${COMPARISON_OPERATORS.join(', ')}`,
+      );
     }
     constraints.push({ metric, threshold, comparisonOperator: op as ComparisonOperator });
   }

@@ -64,17 +64,29 @@ const parseMetric = (raw: unknown, section: string, name: string, where: string)
   const rawValue = raw['value'];
   const value = rawValue === null ? Number.NaN : toReportNumber(rawValue);
   if (value === null) {
-    throw new InvalidInputError(`value is ${describeValue(rawValue)}`, `${where} at ${jsonPointer(section, name, 'value')}`, 'a number, "NaN", "Infinity" or null');
+    throw new InvalidInputError(
+      `value is ${describeValue(rawValue)}`,
+      `${where} at ${jsonPointer(section, name, 'value')}`,
+      'a number, "NaN", "Infinity" or null',
+    );
   }
   const rawStd = raw['standard_deviation'];
   let standardDeviation: number | null = null;
   if (rawStd !== undefined && rawStd !== null) {
     const std = toReportNumber(rawStd);
     if (std === null) {
-      throw new InvalidInputError(`standard_deviation is ${describeValue(rawStd)}`, `${where} at ${jsonPointer(section, name, 'standard_deviation')}`, 'a number or "NaN"');
+      throw new InvalidInputError(
+        `standard_deviation is ${describeValue(rawStd)}`,
+        `${where} at ${jsonPointer(section, name, 'standard_deviation')}`,
+        'a number or "NaN"',
+      );
     }
     if (Number.isFinite(std) && !inDomain(std, STANDARD_DEVIATION_DOMAIN)) {
-      throw new InvalidInputError(`standard_deviation is ${describeValue(rawStd)}`, `${where} at ${jsonPointer(section, name, 'standard_deviation')}`, `a standard deviation in ${describeDomain(STANDARD_DEVIATION_DOMAIN)}, or "NaN"`);
+      throw new InvalidInputError(
+        `standard_deviation is ${describeValue(rawStd)}`,
+        `${where} at ${jsonPointer(section, name, 'standard_deviation')}`,
+        `a standard deviation in ${describeDomain(STANDARD_DEVIATION_DOMAIN)}, or "NaN"`,
+      );
     }
     standardDeviation = Number.isFinite(std) ? std : null;
   }
@@ -108,7 +120,11 @@ const parseItemCount = (doc: Record<string, unknown>, where: string): number | u
 export const parseQualityStatistics = (doc: unknown, where = 'model quality statistics'): QualityReport => {
   const sections = QUALITY_PROBLEM_TYPES.map((p) => `${p}_metrics`).join(', ');
   if (!isObject(doc)) {
-    throw new InvalidInputError(`the document is ${Array.isArray(doc) ? 'an array' : describeValue(doc)}`, `${where} at /`, `an object with one of ${sections}`);
+    throw new InvalidInputError(
+      `the document is ${Array.isArray(doc) ? 'an array' : describeValue(doc)}`,
+      `${where} at /`,
+      `an object with one of ${sections}`,
+    );
   }
   const present = QUALITY_PROBLEM_TYPES.filter((p) => doc[`${p}_metrics`] !== undefined);
   if (present.length === 0) {

@@ -36,8 +36,12 @@ const folders = readdirSync(join(ROOT, 'checks'))
 describe('the registry of checks', () => {
   it('checks/index.ts is up to date (npm run gen:checks)', async () => {
     // Act
-    const outcome = await run(process.execPath, [join(ROOT, 'scripts', 'gen-checks-index.mjs'), '--check'], { env: { ...process.env, MODELGATE_ROOT: ROOT } })
-      .then(() => 0, (err: { code?: number; stderr?: string }) => err.stderr ?? `exit ${err.code}`);
+    const outcome = await run(process.execPath, [join(ROOT, 'scripts', 'gen-checks-index.mjs'), '--check'], {
+      env: { ...process.env, MODELGATE_ROOT: ROOT },
+    }).then(
+      () => 0,
+      (err: { code?: number; stderr?: string }) => err.stderr ?? `exit ${err.code}`,
+    );
     // Assess
     expect(outcome).toBe(0);
   });
@@ -89,13 +93,28 @@ describe('schemas/check-result.schema.json and the CheckResult type', () => {
   const championRule: Required<ChampionRule> = { maxWorsening: 0.01, maxRelativeWorsening: 0.05 };
   const threshold: Required<Threshold> = { min: 0.8, max: 1.25, maxAbs: 0.1, vsChampion: championRule };
   const metric: Required<MetricResult> = {
-    name: 'DI', value: 0.62, reason: 'computed', slice: 'sex=F', threshold, champion: 0.9, interval: [0.55, 0.7], passed: false,
+    name: 'DI',
+    value: 0.62,
+    reason: 'computed',
+    slice: 'sex=F',
+    threshold,
+    champion: 0.9,
+    interval: [0.55, 0.7],
+    passed: false,
   };
   const finding: Required<Finding> = { severity: 'error', message: 'DI for sex=F is 0.62, below min 0.8', metric: 'DI', slice: 'sex=F' };
   const error: Required<NonNullable<CheckResult['error']>> = { kind: 'exception', message: 'boom' };
   const full: Required<CheckResult> = {
-    id: 'bias', use: 'bias', version: '1.2.3', severity: 'blocking', status: 'error', summary: 'DI for sex=F is 0.62, below min 0.8',
-    metrics: [metric], findings: [finding], error, durationMs: 12,
+    id: 'bias',
+    use: 'bias',
+    version: '1.2.3',
+    severity: 'blocking',
+    status: 'error',
+    summary: 'DI for sex=F is 0.62, below min 0.8',
+    metrics: [metric],
+    findings: [finding],
+    error,
+    durationMs: 12,
   };
   const defs = checkResultSchema.definitions as Record<string, { properties: Record<string, unknown> }>;
   const keys = (o: object) => Object.keys(o).sort();

@@ -33,7 +33,11 @@ const expected: Record<string, IntakeResult> = {
   'sagemaker-pending-with-metrics.json': { action: 'evaluate', eventId: '6f2c1b9e-3a4d-4e5f-8a7b-9c0d1e2f3a4b', subject: smSubject(12) },
   'sagemaker-pending-duplicate.json': { action: 'evaluate', eventId: '0b8e7d6c-5f4a-4b3c-9d2e-1f0a9b8c7d6e', subject: smSubject(12) },
   'sagemaker-approved.json': { action: 'promote', eventId: 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f', subject: smSubject(11) },
-  'sagemaker-rejected.json': { action: 'ignore', eventId: 'd4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f7a', reason: 'credit-risk-xgb/12 is Rejected: nothing to evaluate or promote' },
+  'sagemaker-rejected.json': {
+    action: 'ignore',
+    eventId: 'd4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f7a',
+    reason: 'credit-risk-xgb/12 is Rejected: nothing to evaluate or promote',
+  },
   'sagemaker-in-progress.json': {
     action: 'ignore',
     eventId: 'e5f6a7b8-c9d0-4e1f-8a2b-3c4d5e6f7a8b',
@@ -58,7 +62,9 @@ const expected: Record<string, IntakeResult> = {
   },
 };
 
-const samples = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+const samples = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown>;
 
 describe('sample registry events', () => {
@@ -86,8 +92,9 @@ describe('sample registry events', () => {
   it('gives a duplicate delivery the same idempotency key as the original', () => {
     // Prepare
     const digest = `sha256:${'0f'.repeat(32)}`;
-    const [a, b] = ['sagemaker-pending-with-metrics.json', 'sagemaker-pending-duplicate.json']
-      .map((n) => parseRegistryEvent(load(n)) as Extract<IntakeResult, { action: 'evaluate' }>);
+    const [a, b] = ['sagemaker-pending-with-metrics.json', 'sagemaker-pending-duplicate.json'].map(
+      (n) => parseRegistryEvent(load(n)) as Extract<IntakeResult, { action: 'evaluate' }>,
+    );
     // Assess
     expect([a!.action, b!.action]).toEqual(['evaluate', 'evaluate']);
     expect(a!.eventId).not.toBe(b!.eventId);
@@ -99,7 +106,13 @@ describe('outgoing modelgate events', () => {
   const runs = {
     reject: makeRunRecord(),
     approve: makeRunRecord({ decision: 'approve', reasons: [], checks: [makeCheckResult()] }),
-    'needs_review without policy': makeRunRecord({ decision: 'needs_review', policy: null, champion: null, checks: [], reasons: ['no policy governs credit-risk/2'] }),
+    'needs_review without policy': makeRunRecord({
+      decision: 'needs_review',
+      policy: null,
+      champion: null,
+      checks: [],
+      reasons: ['no policy governs credit-risk/2'],
+    }),
     'needs_review with an erroring check': makeRunRecord({
       decision: 'needs_review',
       checks: [makeCheckResult({ id: 'bias', status: 'error', error: { kind: 'timeout', message: 'timed out after 30000 ms' } })],
@@ -120,7 +133,9 @@ describe('outgoing modelgate events', () => {
     expect(events.length).toBeGreaterThanOrEqual(1);
     for (const e of events) {
       expect(problemsOf(validateDecision, e.detail, e.detailType)).toEqual([]);
-      const entryBytes = new TextEncoder().encode(JSON.stringify({ Source: 'modelgate', DetailType: e.detailType, Detail: JSON.stringify(e.detail), Resources: e.resources })).length;
+      const entryBytes = new TextEncoder().encode(
+        JSON.stringify({ Source: 'modelgate', DetailType: e.detailType, Detail: JSON.stringify(e.detail), Resources: e.resources }),
+      ).length;
       expect(entryBytes).toBeLessThan(DETAIL_BUDGET_BYTES + 4096);
       expect(entryBytes * 3).toBeLessThan(256 * 1024);
     }

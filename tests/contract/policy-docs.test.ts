@@ -33,7 +33,7 @@ describe('docs/policy.md', () => {
 
   it('lists every promotion target kind and severity the schema allows', () => {
     // Prepare
-    const kinds = (policySchema.definitions.promotionTarget.properties.kind.enum as string[]);
+    const kinds = policySchema.definitions.promotionTarget.properties.kind.enum as string[];
     const severities = policySchema.properties.checks.items.properties.severity.enum as string[];
     // Act
     const missing = [...kinds, ...severities].filter((v) => !doc.includes(`\`${v}\``));

@@ -49,16 +49,18 @@ const full: DeepRequired<RunRecord> = {
       severity: 'blocking',
       status: 'fail',
       summary: 'DI for sex=F is 0.62, below min 0.8',
-      metrics: [{
-        name: 'DI',
-        value: 0.62,
-        reason: 'computed from 4,120 rows',
-        slice: 'sex=F',
-        threshold: { min: 0.8, max: 1.25, maxAbs: 2, vsChampion: { maxWorsening: 0.05, maxRelativeWorsening: 0.1 } },
-        champion: 0.84,
-        interval: [0.55, 0.69],
-        passed: false,
-      }],
+      metrics: [
+        {
+          name: 'DI',
+          value: 0.62,
+          reason: 'computed from 4,120 rows',
+          slice: 'sex=F',
+          threshold: { min: 0.8, max: 1.25, maxAbs: 2, vsChampion: { maxWorsening: 0.05, maxRelativeWorsening: 0.1 } },
+          champion: 0.84,
+          interval: [0.55, 0.69],
+          passed: false,
+        },
+      ],
       findings: [{ severity: 'error', message: 'DI for sex=F is 0.62, below min 0.8', metric: 'DI', slice: 'sex=F' }],
       error: { kind: 'exception', message: 'not an error, but every key is filled' },
       durationMs: 41,
@@ -66,15 +68,23 @@ const full: DeepRequired<RunRecord> = {
   ],
   champion: { arn: 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-risk-xgb/11', version: '11' },
   registeredBy: ['arn:aws:iam::111122223333:role/ml-engineer'],
-  evidence: [{
-    name: 'bias-post-training-report',
-    uri: 's3://ml-artifacts/credit-risk/clarify-bias/analysis.json',
-    contentType: 'application/json',
-    digest: `sha256:${'ab'.repeat(32)}`,
-    source: 'ModelMetrics',
-  }],
+  evidence: [
+    {
+      name: 'bias-post-training-report',
+      uri: 's3://ml-artifacts/credit-risk/clarify-bias/analysis.json',
+      contentType: 'application/json',
+      digest: `sha256:${'ab'.repeat(32)}`,
+      source: 'ModelMetrics',
+    },
+  ],
   waivers: { applied: [{ ...waiver, covered: ['bias/CI sex=F'] }], expired: [{ ...waiver, until: '2024-12-31' }] },
-  trigger: { source: 'rerun', eventId: '6f2c1b9e-3a4d-4e5f-8a7b-9c0d1e2f3a4b', rerunOf: 'run-01jnf8xq3k7m2c9v4b1n', reason: 'evidence re-uploaded', by: 'oncall@example.com' },
+  trigger: {
+    source: 'rerun',
+    eventId: '6f2c1b9e-3a4d-4e5f-8a7b-9c0d1e2f3a4b',
+    rerunOf: 'run-01jnf8xq3k7m2c9v4b1n',
+    reason: 'evidence re-uploaded',
+    by: 'oncall@example.com',
+  },
   startedAt: '2025-03-04T09:15:30.000Z',
   finishedAt: '2025-03-04T09:15:33.250Z',
   serviceVersion: '0.1.0',
@@ -124,9 +134,7 @@ const keyMismatches = (schema: Schema, value: unknown, path = ''): string[] => {
   if (!properties) return []; // a string map (tags): keys are data, not names
   const schemaKeys = Object.keys(properties).sort();
   const valueKeys = Object.keys(value).sort();
-  const out = JSON.stringify(schemaKeys) === JSON.stringify(valueKeys)
-    ? []
-    : [`${path || '/'}: schema ${schemaKeys.join(',')} vs type ${valueKeys.join(',')}`];
+  const out = JSON.stringify(schemaKeys) === JSON.stringify(valueKeys) ? [] : [`${path || '/'}: schema ${schemaKeys.join(',')} vs type ${valueKeys.join(',')}`];
   for (const key of valueKeys) {
     const child = properties[key];
     if (child) out.push(...keyMismatches(child, (value as Record<string, unknown>)[key], `${path}/${key}`));
@@ -203,14 +211,16 @@ describe('run-record.schema.json', () => {
     // Act
     const problems = problemsOf(validate, broken, 'run');
     // Assess
-    expect(problems).toEqual(expect.arrayContaining([
-      'run at /: unknown key "extra"',
-      'run at /decision: must be one of "approve", "reject", "needs_review"',
-      'run at /subject/account: must match pattern "^[0-9]{12}$"',
-      'run at /policy/digest: must match pattern "^sha256:[0-9a-f]{64}$"',
-      'run at /startedAt: must match format "date-time"',
-      'run at /checks/0/status: must be one of "pass", "fail", "warn", "not_applicable", "error"',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'run at /: unknown key "extra"',
+        'run at /decision: must be one of "approve", "reject", "needs_review"',
+        'run at /subject/account: must match pattern "^[0-9]{12}$"',
+        'run at /policy/digest: must match pattern "^sha256:[0-9a-f]{64}$"',
+        'run at /startedAt: must match format "date-time"',
+        'run at /checks/0/status: must be one of "pass", "fail", "warn", "not_applicable", "error"',
+      ]),
+    );
   });
 
   it('rejects a record missing a required key', () => {

@@ -69,7 +69,9 @@ const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 /** Every IAM statement of every role and inline policy resource in the template. */
 const iamStatements = (t: Template): Array<Statement & { owner: string }> => [
   ...ofType(t, 'AWS::IAM::Role').flatMap(([id, r]) =>
-    ((r.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? []).flatMap((p) => p.PolicyDocument.Statement.map((s) => ({ ...s, owner: id }))),
+    ((r.Properties['Policies'] as Array<{ PolicyDocument: { Statement: Statement[] } }> | undefined) ?? []).flatMap((p) =>
+      p.PolicyDocument.Statement.map((s) => ({ ...s, owner: id })),
+    ),
   ),
   ...[...ofType(t, 'AWS::IAM::RolePolicy'), ...ofType(t, 'AWS::IAM::Policy')].flatMap(([id, r]) =>
     (r.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement.map((s) => ({ ...s, owner: id })),
@@ -124,7 +126,7 @@ describe('serverless.yml, packaged', () => {
   };
 
   describe('the evaluate rule', () => {
-    it('matches completed SageMaker versions pending manual approval only (never modelgate\'s own Approved/Rejected writes)', () => {
+    it("matches completed SageMaker versions pending manual approval only (never modelgate's own Approved/Rejected writes)", () => {
       expect(evaluateRule(base)['EventPattern']).toEqual({
         source: ['aws.sagemaker'],
         'detail-type': ['SageMaker Model Package State Change'],
@@ -161,8 +163,12 @@ describe('serverless.yml, packaged', () => {
       expect(p['TableName']).toBe(expected.TableName);
       expect(p['BillingMode']).toBe(expected.BillingMode);
       expect(p['KeySchema']).toEqual(expected.KeySchema);
-      expect(byName(p['AttributeDefinitions'] as Array<{ AttributeName: string }>)).toEqual(byName(expected.AttributeDefinitions as Array<{ AttributeName: string }>));
-      expect(byName(p['GlobalSecondaryIndexes'] as Array<{ IndexName: string }>)).toEqual(byName(expected.GlobalSecondaryIndexes as Array<{ IndexName: string }>));
+      expect(byName(p['AttributeDefinitions'] as Array<{ AttributeName: string }>)).toEqual(
+        byName(expected.AttributeDefinitions as Array<{ AttributeName: string }>),
+      );
+      expect(byName(p['GlobalSecondaryIndexes'] as Array<{ IndexName: string }>)).toEqual(
+        byName(expected.GlobalSecondaryIndexes as Array<{ IndexName: string }>),
+      );
       expect(expected.GlobalSecondaryIndexes).toHaveLength(4);
     });
 
@@ -204,11 +210,20 @@ describe('serverless.yml, packaged', () => {
       expect(sid('ReadGroupTags')?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package-group/*' });
       expect(sid('Ledger')?.Resource).toEqual([{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }, { 'Fn::Sub': '${LedgerTable.Arn}/index/*' }]);
       expect(asList(sid('Ledger')!.Action).every((a) => a.startsWith('dynamodb:') && !/Delete|Scan|Table/.test(a))).toBe(true);
-      expect(sid('PublishDecisions')).toMatchObject({ Action: ['events:PutEvents'], Resource: { 'Fn::GetAtt': ['ModelgateEventBus', 'Arn'] }, Condition: { StringEquals: { 'events:source': 'modelgate' } } });
+      expect(sid('PublishDecisions')).toMatchObject({
+        Action: ['events:PutEvents'],
+        Resource: { 'Fn::GetAtt': ['ModelgateEventBus', 'Arn'] },
+        Condition: { StringEquals: { 'events:source': 'modelgate' } },
+      });
       expect(sid('NotifyPeople')).toMatchObject({ Action: ['sns:Publish'], Resource: { Ref: 'NotificationTopic' } });
-      expect(sid('ReadEvidence')).toMatchObject({ Action: ['s3:GetObject'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sagemaker-${AWS::Region}-${AWS::AccountId}/*' }] });
+      expect(sid('ReadEvidence')).toMatchObject({
+        Action: ['s3:GetObject'],
+        Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sagemaker-${AWS::Region}-${AWS::AccountId}/*' }],
+      });
       expect(sid('DeadLetter')).toMatchObject({ Action: ['sqs:SendMessage'], Resource: { 'Fn::GetAtt': ['EvaluateDlq', 'Arn'] } });
-      expect(sid('WriteOwnLogs')?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/modelgate-dev-evaluate:*' });
+      expect(sid('WriteOwnLogs')?.Resource).toEqual({
+        'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/modelgate-dev-evaluate:*',
+      });
       expect(statements.some((s) => s.Sid === 'DecryptEvidenceThroughS3' || s.Sid === 'SignDecisions')).toBe(false);
     });
 
@@ -218,7 +233,17 @@ describe('serverless.yml, packaged', () => {
         .filter((f) => /^(dynamodb-ledger|ledger-(?!table)[a-z-]+)\.ts$/.test(f))
         .map((f) => readFileSync(join(ROOT, 'src/adapters/aws', f), 'utf8'))
         .join('\n');
-      const ACTION: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Query: 'Query', BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', Scan: 'Scan', TransactWrite: 'TransactWriteItems' };
+      const ACTION: Record<string, string> = {
+        Get: 'GetItem',
+        Put: 'PutItem',
+        Update: 'UpdateItem',
+        Delete: 'DeleteItem',
+        Query: 'Query',
+        BatchGet: 'BatchGetItem',
+        BatchWrite: 'BatchWriteItem',
+        Scan: 'Scan',
+        TransactWrite: 'TransactWriteItems',
+      };
       const sent = [...new Set([...sources.matchAll(/new (\w+?)Command\(/g)].map((m) => `dynamodb:${ACTION[m[1]!] ?? m[1]}`))].sort();
       // Act
       const granted = asList(iamStatements(base).find((s) => s.Sid === 'Ledger')!.Action);
@@ -230,10 +255,21 @@ describe('serverless.yml, packaged', () => {
     it('narrows to the group prefix and the given buckets; only when given: the evidence KMS keys (through S3) and kms:Sign on the signing key', () => {
       const statements = iamStatements(variant);
       const sid = (name: string) => statements.find((s) => s.Sid === name);
-      expect(sid('ReadAndDecideModelPackages')?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package/credit-*/*' });
-      expect(sid('ReadGroupTags')?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package-group/credit-*' });
-      expect(sid('ReadEvidence')?.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::team-evidence/*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::shared-reports/*' }]);
-      expect(sid('DecryptEvidenceThroughS3')).toMatchObject({ Action: ['kms:Decrypt'], Resource: [PREFIX_VARIANT.evidenceKmsKeyArns], Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } } });
+      expect(sid('ReadAndDecideModelPackages')?.Resource).toEqual({
+        'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package/credit-*/*',
+      });
+      expect(sid('ReadGroupTags')?.Resource).toEqual({
+        'Fn::Sub': 'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package-group/credit-*',
+      });
+      expect(sid('ReadEvidence')?.Resource).toEqual([
+        { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::team-evidence/*' },
+        { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::shared-reports/*' },
+      ]);
+      expect(sid('DecryptEvidenceThroughS3')).toMatchObject({
+        Action: ['kms:Decrypt'],
+        Resource: [PREFIX_VARIANT.evidenceKmsKeyArns],
+        Condition: { StringLike: { 'kms:ViaService': 's3.*.amazonaws.com' } },
+      });
       expect(sid('SignDecisions')).toMatchObject({ owner: 'EvaluateSigningPolicy', Action: ['kms:Sign'], Resource: PREFIX_VARIANT.signingKeyArn });
       expect((evaluateFunction(variant)['Environment'] as { Variables: Json }).Variables['MODELGATE_SIGNING_KEY_ARN']).toBe(PREFIX_VARIANT.signingKeyArn);
     });
@@ -252,16 +288,35 @@ describe('serverless.yml, packaged', () => {
       expect(base.Resources['EvaluateDlq']!.Properties).toMatchObject({ MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true });
       const policy = base.Resources['EvaluateDlqPolicy']!.Properties['PolicyDocument'] as { Statement: Statement[] };
       expect(policy.Statement).toEqual([
-        expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/modelgate-dev-evaluate' } } } }),
+        expect.objectContaining({
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Condition: {
+            ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/modelgate-dev-evaluate' } },
+          },
+        }),
       ]);
     });
 
     it('alarms to the topic on DLQ depth, function errors, dead-letter errors and refused events', () => {
       const alarms = Object.fromEntries(ofType(base, 'AWS::CloudWatch::Alarm').map(([id, r]) => [id, r.Properties]));
-      expect(alarms['EvaluateDlqDepthAlarm']).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['EvaluateDlq', 'QueueName'] } }], Threshold: 1 });
-      expect(alarms['EvaluateErrorsAlarm']).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: 'modelgate-dev-evaluate' }] });
+      expect(alarms['EvaluateDlqDepthAlarm']).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['EvaluateDlq', 'QueueName'] } }],
+        Threshold: 1,
+      });
+      expect(alarms['EvaluateErrorsAlarm']).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: 'modelgate-dev-evaluate' }],
+      });
       expect(alarms['EvaluateDeadLetterErrorsAlarm']).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'DeadLetterErrors' });
-      expect(alarms['EvaluateTerminalErrorsAlarm']).toMatchObject({ Namespace: 'modelgate', MetricName: 'TerminalErrors', Dimensions: [{ Name: 'service', Value: 'modelgate-evaluate' }] });
+      expect(alarms['EvaluateTerminalErrorsAlarm']).toMatchObject({
+        Namespace: 'modelgate',
+        MetricName: 'TerminalErrors',
+        Dimensions: [{ Name: 'service', Value: 'modelgate-evaluate' }],
+      });
       for (const alarm of Object.values(alarms)) expect(alarm['AlarmActions']).toEqual([{ Ref: 'NotificationTopic' }]);
     });
   });
@@ -289,7 +344,10 @@ describe('serverless.yml, packaged', () => {
       expect(key['EnableKeyRotation']).toBe(true);
       const statements = (key['KeyPolicy'] as { Statement: Array<Statement & { Principal: Json }> }).Statement;
       expect(statements.find((s) => s.Action === 'kms:*')?.Principal).toEqual({ AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } });
-      expect(statements.find((s) => (s.Principal as { Service?: string }).Service === 'cloudwatch.amazonaws.com')?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+      expect(statements.find((s) => (s.Principal as { Service?: string }).Service === 'cloudwatch.amazonaws.com')?.Action).toEqual([
+        'kms:Decrypt',
+        'kms:GenerateDataKey*',
+      ]);
     });
 
     it('ships each function as an ESM bundle with the policies, at most 1 MB zipped', () => {
@@ -300,7 +358,9 @@ describe('serverless.yml, packaged', () => {
         expect(statSync(zip).size).toBeLessThanOrEqual(1024 * 1024);
         const names = zipEntries(zip).map((e) => e.name);
         const handlerFile = `${String(fn.Properties['Handler']).replace(/\.[^.]+$/, '')}.mjs`;
-        const policies = readdirSync(join(ROOT, 'policies')).filter((f) => /\.ya?ml$/.test(f)).map((f) => `policies/${f}`);
+        const policies = readdirSync(join(ROOT, 'policies'))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .map((f) => `policies/${f}`);
         expect(policies.length).toBeGreaterThan(0);
         expect(names).toEqual(expect.arrayContaining([handlerFile, ...policies]));
         expect(names.filter((n) => !n.startsWith('policies/') && n !== handlerFile)).toEqual([]);

@@ -40,14 +40,26 @@ describe('modelgate doctor cross-account', () => {
     }
     expect(r.stdout).toContain(`"AWS": "${MODELGATE}"`);
     expect(r.stdout).toContain('"sts:ExternalId": "modelgate-staging"');
-    expect(r.stdout).toMatch(/Unknown \(fill in before applying\):\n( {2}.*\n)* {2}<artifact-bucket>: the S3 bucket in the registry account that holds the model artifacts \(pass --artifacts s3:/);
+    expect(r.stdout).toMatch(
+      /Unknown \(fill in before applying\):\n( {2}.*\n)* {2}<artifact-bucket>: the S3 bucket in the registry account that holds the model artifacts \(pass --artifacts s3:/,
+    );
     expect(r.stdout).toContain('Not tested against AWS: add --probe');
   });
 
   it('prints one JSON document with every target and its documents', () => {
     // Act
-    const flags = ['--registry-account', '111111111111', '--artifacts', 's3://ml-artifacts-111111111111/credit-risk/', '--artifacts-key', 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab'];
-    const r = runCli(['doctor', 'cross-account', '--policy', FIXTURE, '--modelgate-role', MODELGATE, '--org-id', 'o-abcdef1234', ...flags, '--format', 'json'], home);
+    const flags = [
+      '--registry-account',
+      '111111111111',
+      '--artifacts',
+      's3://ml-artifacts-111111111111/credit-risk/',
+      '--artifacts-key',
+      'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ];
+    const r = runCli(
+      ['doctor', 'cross-account', '--policy', FIXTURE, '--modelgate-role', MODELGATE, '--org-id', 'o-abcdef1234', ...flags, '--format', 'json'],
+      home,
+    );
     // Assess
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -60,8 +72,16 @@ describe('modelgate doctor cross-account', () => {
       artifactsUri: 's3://ml-artifacts-111111111111/credit-risk/',
       artifactsKmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     });
-    expect(doc.targets.map((t: { kind: string }) => t.kind)).toEqual(['sagemaker-endpoint', 'eventbridge-forward', 'sagemaker-registry', 'bedrock-copy', 'bedrock-import']);
-    const trusts = doc.documents.filter((d: { kind: string; where: string }) => d.kind === 'trust-policy' && d.where.startsWith('trust policy (AssumeRolePolicyDocument)'));
+    expect(doc.targets.map((t: { kind: string }) => t.kind)).toEqual([
+      'sagemaker-endpoint',
+      'eventbridge-forward',
+      'sagemaker-registry',
+      'bedrock-copy',
+      'bedrock-import',
+    ]);
+    const trusts = doc.documents.filter(
+      (d: { kind: string; where: string }) => d.kind === 'trust-policy' && d.where.startsWith('trust policy (AssumeRolePolicyDocument)'),
+    );
     expect(trusts).toHaveLength(6); // five target roles and the bedrock-copy's sharer in R
     for (const t of trusts) expect(t.document.Statement[0].Condition.StringEquals['aws:PrincipalOrgID']).toBe('o-abcdef1234');
     expect(doc.allowList.accounts).toEqual(['111111111111', '222222222222', '333333333333']);
@@ -78,7 +98,10 @@ describe('modelgate doctor cross-account', () => {
   it('exits 64 and says so for a policy without a promotion block', () => {
     // Prepare
     const file = join(home, 'no-promotion.yaml');
-    writeFileSync(file, 'apiVersion: modelgate/v1\nkind: Policy\nmetadata: { name: plain, version: 1, owner: t@example.com }\nmatch: { modelPackageGroups: ["x-*"] }\nchecks:\n  - use: model-quality\n');
+    writeFileSync(
+      file,
+      'apiVersion: modelgate/v1\nkind: Policy\nmetadata: { name: plain, version: 1, owner: t@example.com }\nmatch: { modelPackageGroups: ["x-*"] }\nchecks:\n  - use: model-quality\n',
+    );
     // Act
     const r = runCli(['doctor', 'cross-account', '--policy', file], home);
     // Assess
@@ -114,7 +137,10 @@ const stsXml = (action: string, params: URLSearchParams): { status: number; body
     body: `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${message}</Message></Error><RequestId>r-err</RequestId></ErrorResponse>`,
   });
   if (action === 'GetCallerIdentity') {
-    return { status: 200, body: `<GetCallerIdentityResponse xmlns="${ns}"><GetCallerIdentityResult><Arn>${caller}</Arn><UserId>AROAEXAMPLE:doctor</UserId><Account>444444444444</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>` };
+    return {
+      status: 200,
+      body: `<GetCallerIdentityResponse xmlns="${ns}"><GetCallerIdentityResult><Arn>${caller}</Arn><UserId>AROAEXAMPLE:doctor</UserId><Account>444444444444</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+    };
   }
   if (action === 'AssumeRole') {
     const role = params.get('RoleArn') ?? '';
@@ -126,7 +152,10 @@ const stsXml = (action: string, params: URLSearchParams): { status: number; body
       body: `<AssumeRoleResponse xmlns="${ns}"><AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts::${role.split(':')[4]}:assumed-role/${name}/${params.get('RoleSessionName')}</Arn><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken><Expiration>2026-11-22T10:15:00Z</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>r-2</RequestId></ResponseMetadata></AssumeRoleResponse>`,
     };
   }
-  return { status: 400, body: `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${action}</Message></Error></ErrorResponse>` };
+  return {
+    status: 400,
+    body: `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>${action}</Message></Error></ErrorResponse>`,
+  };
 };
 
 /** Runs the CLI without blocking this process (the local STS answers from the same event loop). */

@@ -60,8 +60,21 @@ describe('modelgate evaluate', () => {
   });
 
   it('takes evidence from --evidence and verifies nothing it was not given a digest for', () => {
-    const r = runCli(['evaluate', '--model-package', pkg(4), ...CHURN, '--champion', 'none', '--format', 'json',
-      '--evidence', 'model-quality-statistics=file:examples/reports/churn-xgb/v2-quality-statistics.json'], home);
+    const r = runCli(
+      [
+        'evaluate',
+        '--model-package',
+        pkg(4),
+        ...CHURN,
+        '--champion',
+        'none',
+        '--format',
+        'json',
+        '--evidence',
+        'model-quality-statistics=file:examples/reports/churn-xgb/v2-quality-statistics.json',
+      ],
+      home,
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).evidence).toContainEqual(expect.objectContaining({ name: 'model-quality-statistics', source: 'cli' }));
   });
@@ -93,18 +106,28 @@ describe('modelgate evaluate', () => {
   describe('a bad evidence report fails closed: needs_review (exit 2), the check says what and where', () => {
     it.each([
       ['malformed JSON', '{"binary_classification_metrics": {"auc": {"value": 0.9,', /is not valid JSON at line 1, column 57: unexpected end of input/],
-      ['a report of the wrong shape', JSON.stringify({ binary_classification_metrics: { auc: { value: 'high' } } }),
-        /at \/binary_classification_metrics\/auc\/value: value is a string of 4 characters \(expected a number, "NaN", "Infinity" or null\)/],
-      ['no metrics section', JSON.stringify({ version: 0 }),
-        /at \/: no metrics section \(keys: version\) \(expected one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics\)/],
+      [
+        'a report of the wrong shape',
+        JSON.stringify({ binary_classification_metrics: { auc: { value: 'high' } } }),
+        /at \/binary_classification_metrics\/auc\/value: value is a string of 4 characters \(expected a number, "NaN", "Infinity" or null\)/,
+      ],
+      [
+        'no metrics section',
+        JSON.stringify({ version: 0 }),
+        /at \/: no metrics section \(keys: version\) \(expected one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics\)/,
+      ],
     ])('%s', (_name, content, message) => {
       // Prepare
       const file = join(home, `report-${_name.replace(/\W+/g, '-')}.json`);
       writeFileSync(file, content);
       // Act
-      const r = runCli(['evaluate', '--model-package', pkg(4), ...CHURN, '--champion', 'none', '--format', 'json', '--evidence', `model-quality-statistics=file:${file}`], home, {
-        env: { MODELGATE_EVIDENCE_ROOTS: home },
-      });
+      const r = runCli(
+        ['evaluate', '--model-package', pkg(4), ...CHURN, '--champion', 'none', '--format', 'json', '--evidence', `model-quality-statistics=file:${file}`],
+        home,
+        {
+          env: { MODELGATE_EVIDENCE_ROOTS: home },
+        },
+      );
       // Assess
       expect(r.code).toBe(2);
       const run = JSON.parse(r.stdout);

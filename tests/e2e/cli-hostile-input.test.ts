@@ -122,15 +122,20 @@ describe('modelgate evaluate under hostile input', () => {
   it.each([
     ['Tags is not a list', { Tags: 'team=risk' }, /at \/Tags: must be array/],
     ['a tag without a Value', { Tags: [{ Key: 'team' }] }, /at \/Tags\/0: missing required key "Value"/],
-    ['ModelMetrics of the wrong shape', { ModelMetrics: { ModelQuality: { Statistics: { S3Uri: 42 } } } }, /at \/ModelMetrics\/ModelQuality\/Statistics\/S3Uri: must be string/],
+    [
+      'ModelMetrics of the wrong shape',
+      { ModelMetrics: { ModelQuality: { Statistics: { S3Uri: 42 } } } },
+      /at \/ModelMetrics\/ModelQuality\/Statistics\/S3Uri: must be string/,
+    ],
     ['CustomerMetadataProperties not strings', { CustomerMetadataProperties: { team: 1 } }, /at \/CustomerMetadataProperties\/team: must be string/],
     ['a duplicate key', null, /has a duplicate key at line \d+, column \d+: duplicate key "ModelPackageArn"/],
   ])('row 12: a model package with %s is bad input naming the field', (_name, patch, message) => {
     // Prepare
     const base = readFileSync(join(ROOT, pkg(2)), 'utf8');
-    const text = patch === null
-      ? base.replace('{', '{\n  "ModelPackageArn": "arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-xgb/9",')
-      : JSON.stringify({ ...JSON.parse(base), ...patch });
+    const text =
+      patch === null
+        ? base.replace('{', '{\n  "ModelPackageArn": "arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-xgb/9",')
+        : JSON.stringify({ ...JSON.parse(base), ...patch });
     const file = join(home, `pkg-${_name.replace(/\W+/g, '-')}.json`);
     writeFileSync(file, text);
     // Act
@@ -182,11 +187,17 @@ describe('policy paths that hold no policy', () => {
     expect(r.stderr).toContain('no policy files');
   });
 
-  it('a relative --policies resolves against the CLI\'s working directory, not the process\'s', async () => {
+  it("a relative --policies resolves against the CLI's working directory, not the process's", async () => {
     // In process, with a working directory other than the process's (as a wrapper or a test runs it)
     const { runCli: runInProcess } = await import('../../src/cli/run-cli.js');
     let stderr = '';
-    const io = { stdout: () => undefined, stderr: (t: string) => void (stderr += t), isTTY: false, env: { ...process.env, MODELGATE_HOME: home }, cwd: join(ROOT, 'examples') };
+    const io = {
+      stdout: () => undefined,
+      stderr: (t: string) => void (stderr += t),
+      isTTY: false,
+      env: { ...process.env, MODELGATE_HOME: home },
+      cwd: join(ROOT, 'examples'),
+    };
     const code = await runInProcess(['evaluate', '--policies', '../policies', '--model-package', 'registry/churn-xgb/2.json', '--champion', 'none'], io);
     expect(stderr).not.toMatch(/\.\.\/policies: no such file/);
     expect(code).toBe(2); // the examples' relative evidence URIs do not resolve from examples/: needs review

@@ -22,7 +22,11 @@ const reportWith = (home: string, name: string, values: Record<string, unknown>)
 };
 
 const evaluate = (home: string, report: string, policy: string[] = CHURN) =>
-  runCli(['evaluate', '--model-package', PKG, ...policy, '--champion', 'none', '--format', 'json', '--evidence', `model-quality-statistics=file:${report}`], home, { env: { MODELGATE_EVIDENCE_ROOTS: home } });
+  runCli(
+    ['evaluate', '--model-package', PKG, ...policy, '--champion', 'none', '--format', 'json', '--evidence', `model-quality-statistics=file:${report}`],
+    home,
+    { env: { MODELGATE_EVIDENCE_ROOTS: home } },
+  );
 
 describe('metric evidence the gate must not approve', () => {
   let home: string;
@@ -35,17 +39,19 @@ describe('metric evidence the gate must not approve', () => {
     expect(r.code).toBe(0);
   });
 
-  it.each([['"Infinity"', 'Infinity'], ['"NaN"', 'NaN'], ['null', null], ['"-Infinity"', '-Infinity']])(
-    'auc %s is not computable: needs review (exit 2) naming auc, never an approval',
-    (_label, value) => {
-      const r = evaluate(home, reportWith(home, `auc-${String(value)}`, { auc: value }));
-      expect(r.code).toBe(2);
-      const run = JSON.parse(r.stdout);
-      expect(run.decision).toBe('needs_review');
-      expect(run.checks[0].status).toBe('error');
-      expect(run.checks[0].summary).toMatch(/\bauc\b.*not computable/);
-    },
-  );
+  it.each([
+    ['"Infinity"', 'Infinity'],
+    ['"NaN"', 'NaN'],
+    ['null', null],
+    ['"-Infinity"', '-Infinity'],
+  ])('auc %s is not computable: needs review (exit 2) naming auc, never an approval', (_label, value) => {
+    const r = evaluate(home, reportWith(home, `auc-${String(value)}`, { auc: value }));
+    expect(r.code).toBe(2);
+    const run = JSON.parse(r.stdout);
+    expect(run.decision).toBe('needs_review');
+    expect(run.checks[0].status).toBe('error');
+    expect(run.checks[0].summary).toMatch(/\bauc\b.*not computable/);
+  });
 
   it.each([
     ['auc', 1.5, /auc is 1\.5, outside its domain \[0, 1\]/],
@@ -63,7 +69,10 @@ describe('metric evidence the gate must not approve', () => {
   describe('a policy metric named like an Object.prototype key', () => {
     const withMetric = (name: string, rule = '{ min: 0.5 }'): string => {
       const file = join(home, `policy-${name}.yaml`);
-      writeFileSync(file, readFileSync('policies/churn.yaml', 'utf8').replace('        f1:       { min: 0.50 }', `        f1:       { min: 0.50 }\n        ${name}: ${rule}`));
+      writeFileSync(
+        file,
+        readFileSync('policies/churn.yaml', 'utf8').replace('        f1:       { min: 0.50 }', `        f1:       { min: 0.50 }\n        ${name}: ${rule}`),
+      );
       return file;
     };
 

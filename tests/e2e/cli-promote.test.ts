@@ -38,8 +38,18 @@ describe('modelgate promote', () => {
     expect(text.stdout).toMatch(/create endpoint churn-production/);
     expect(text.stdout).toMatch(/nothing was recorded or created/);
     const plan = JSON.parse(json.stdout);
-    expect(plan).toMatchObject({ runId: approved, promotionId: `promo-${approved}`, verification: { ok: true, basis: 'signed-decision' }, problems: [], wouldPromote: true, dryRunOnly: true });
-    expect(plan.stages.map((s: { name: string; targets: unknown[] }) => [s.name, s.targets.length])).toEqual([['staging', 1], ['production', 2]]);
+    expect(plan).toMatchObject({
+      runId: approved,
+      promotionId: `promo-${approved}`,
+      verification: { ok: true, basis: 'signed-decision' },
+      problems: [],
+      wouldPromote: true,
+      dryRunOnly: true,
+    });
+    expect(plan.stages.map((s: { name: string; targets: unknown[] }) => [s.name, s.targets.length])).toEqual([
+      ['staging', 1],
+      ['production', 2],
+    ]);
     const shown = JSON.parse(runCli(['runs', 'show', approved, '--format', 'json'], home).stdout);
     expect(shown.audit.map((e: { action: string }) => e.action).filter((a: string) => a.startsWith('promotion.'))).toEqual([]);
   });
@@ -51,8 +61,15 @@ describe('modelgate promote', () => {
     // Assess
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ promotionId: `promo-${approved}`, state: 'succeeded', duplicate: false, record: { dryRun: true, trigger: { source: 'cli', by: 'ci@example.com' } } });
-    expect(out.steps.filter((s: { key: string }) => s.key.startsWith('target/')).map((s: { message: string }) => s.message.slice(0, 28))).toEqual(Array(3).fill('dry run: nothing was created'));
+    expect(out).toMatchObject({
+      promotionId: `promo-${approved}`,
+      state: 'succeeded',
+      duplicate: false,
+      record: { dryRun: true, trigger: { source: 'cli', by: 'ci@example.com' } },
+    });
+    expect(out.steps.filter((s: { key: string }) => s.key.startsWith('target/')).map((s: { message: string }) => s.message.slice(0, 28))).toEqual(
+      Array(3).fill('dry run: nothing was created'),
+    );
     const shown = JSON.parse(runCli(['runs', 'show', approved, '--format', 'json'], home).stdout);
     const actions = shown.audit.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['promotion.started', 'promotion.verify', 'promotion.succeeded']));

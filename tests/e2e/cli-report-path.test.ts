@@ -9,7 +9,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempHome } from '../support/cli.js';
 
-const EVALUATE = ['evaluate', '--model-package', 'examples/registry/churn-xgb/3.json', '--policy', 'policies/churn.yaml', '--champion', 'examples/registry/churn-xgb/1.json'];
+const EVALUATE = [
+  'evaluate',
+  '--model-package',
+  'examples/registry/churn-xgb/3.json',
+  '--policy',
+  'policies/churn.yaml',
+  '--champion',
+  'examples/registry/churn-xgb/1.json',
+];
 
 describe('modelgate evaluate --report', () => {
   let home: string;

@@ -24,9 +24,16 @@ describe('override under hostile input', () => {
     home = tempHome('modelgate-hostile-review-');
     const policies = join(home, 'policies');
     mkdirSync(policies);
-    writeFileSync(join(policies, 'churn.yaml'), readFileSync('policies/churn.yaml', 'utf8').replace('approvers: [oncall-ml@example.com,', `approvers: [oncall-ml@example.com, "${PIPELINE_ROLE}",`));
+    writeFileSync(
+      join(policies, 'churn.yaml'),
+      readFileSync('policies/churn.yaml', 'utf8').replace('approvers: [oncall-ml@example.com,', `approvers: [oncall-ml@example.com, "${PIPELINE_ROLE}",`),
+    );
     env = { MODELGATE_POLICIES: policies };
-    const r = runCli(['evaluate', '--model-package', 'examples/registry/churn-xgb/3.json', '--champion', 'examples/registry/churn-xgb/1.json', '--format', 'json'], home, { env });
+    const r = runCli(
+      ['evaluate', '--model-package', 'examples/registry/churn-xgb/3.json', '--champion', 'examples/registry/churn-xgb/1.json', '--format', 'json'],
+      home,
+      { env },
+    );
     expect(r.code).toBe(1);
     runId = JSON.parse(r.stdout).runId;
   });
@@ -54,7 +61,9 @@ describe('override under hostile input', () => {
   });
 
   it('refuses a session of an approver role in another account (77)', () => {
-    const r = runCli(['override', runId, '--decision', 'approve', '--reason', 'x', '--as', APPROVER_SESSION.replace('111111111111', '999999999999')], home, { env });
+    const r = runCli(['override', runId, '--decision', 'approve', '--reason', 'x', '--as', APPROVER_SESSION.replace('111111111111', '999999999999')], home, {
+      env,
+    });
     expect(r.code).toBe(77);
     expect(r.stderr).toContain('is not an approver of policy "churn"');
   });

@@ -19,9 +19,16 @@ describe('reviewing a rejected run', () => {
     // The churn policy, with the pipeline that registers the models wrongly listed as an approver too.
     const policies = join(home, 'policies');
     mkdirSync(policies);
-    writeFileSync(join(policies, 'churn.yaml'), readFileSync('policies/churn.yaml', 'utf8').replace('approvers: [oncall-ml@example.com,', `approvers: [oncall-ml@example.com, "${REGISTRANT}",`));
+    writeFileSync(
+      join(policies, 'churn.yaml'),
+      readFileSync('policies/churn.yaml', 'utf8').replace('approvers: [oncall-ml@example.com,', `approvers: [oncall-ml@example.com, "${REGISTRANT}",`),
+    );
     env = { MODELGATE_POLICIES: policies };
-    const r = runCli(['evaluate', '--model-package', 'examples/registry/churn-xgb/3.json', '--champion', 'examples/registry/churn-xgb/1.json', '--format', 'json'], home, { env });
+    const r = runCli(
+      ['evaluate', '--model-package', 'examples/registry/churn-xgb/3.json', '--champion', 'examples/registry/churn-xgb/1.json', '--format', 'json'],
+      home,
+      { env },
+    );
     expect(r.code).toBe(1);
     runId = JSON.parse(r.stdout).runId;
   });
@@ -55,9 +62,24 @@ describe('reviewing a rejected run', () => {
     expect(r.stderr).toContain('--reason is required');
   });
 
-  it('takes an approver\'s override: the run shows both decisions, the list marks it', () => {
+  it("takes an approver's override: the run shows both decisions, the list marks it", () => {
     // Act
-    const r = runCli(['override', runId, '--decision', 'approve', '--reason', 'auc dip accepted for the Q4 campaign (RISK-990)', '--as', 'oncall-ml@example.com', '--format', 'json'], home, { env });
+    const r = runCli(
+      [
+        'override',
+        runId,
+        '--decision',
+        'approve',
+        '--reason',
+        'auc dip accepted for the Q4 campaign (RISK-990)',
+        '--as',
+        'oncall-ml@example.com',
+        '--format',
+        'json',
+      ],
+      home,
+      { env },
+    );
     // Assess
     expect(r.code).toBe(0);
     const run = JSON.parse(r.stdout);
@@ -79,7 +101,11 @@ describe('reviewing a rejected run', () => {
   });
 
   it('says plainly when a run does not exist (64)', () => {
-    for (const args of [['runs', 'show', 'run-nope'], ['override', 'run-nope', '--decision', 'reject', '--reason', 'x', '--as', 'oncall-ml@example.com'], ['rerun', 'run-nope', '--reason', 'x']]) {
+    for (const args of [
+      ['runs', 'show', 'run-nope'],
+      ['override', 'run-nope', '--decision', 'reject', '--reason', 'x', '--as', 'oncall-ml@example.com'],
+      ['rerun', 'run-nope', '--reason', 'x'],
+    ]) {
       const r = runCli(args, home, { env });
       expect(r.code).toBe(64);
       expect(r.stderr).toContain('run not found: run-nope');

@@ -26,7 +26,9 @@ describe('promotion target options', () => {
     const r = runCli(['policy', 'validate', policy], home);
     // Assess
     expect(r.code).toBe(64);
-    expect(r.stderr).toMatch(/at \/promotion\/stages\/1\/targets\/2\/modelDataS3Uri: unknown option "modelDataS3Uri" for kind bedrock-import \(did you mean "s3Uri"\?\)/);
+    expect(r.stderr).toMatch(
+      /at \/promotion\/stages\/1\/targets\/2\/modelDataS3Uri: unknown option "modelDataS3Uri" for kind bedrock-import \(did you mean "s3Uri"\?\)/,
+    );
   });
 
   it('doctor cross-account: refuses the policy instead of printing a placeholder', () => {

@@ -87,8 +87,18 @@ describe('the local API under hostile requests', () => {
   });
 
   it.each([
-    ['a body with a key given twice', '{"Entries":[{"Source":"aws.sagemaker","Source":"aws.bedrock","DetailType":"x","Detail":"{}"}]}', 'duplicate key "Source"', 'line 1'],
-    ['a Detail string with a key given twice', '{"Entries":[{"Source":"aws.sagemaker","DetailType":"x","Detail":"{\\"a\\":1,\\"a\\":2}"}]}', '/Entries/0/Detail', 'duplicate key "a"'],
+    [
+      'a body with a key given twice',
+      '{"Entries":[{"Source":"aws.sagemaker","Source":"aws.bedrock","DetailType":"x","Detail":"{}"}]}',
+      'duplicate key "Source"',
+      'line 1',
+    ],
+    [
+      'a Detail string with a key given twice',
+      '{"Entries":[{"Source":"aws.sagemaker","DetailType":"x","Detail":"{\\"a\\":1,\\"a\\":2}"}]}',
+      '/Entries/0/Detail',
+      'duplicate key "a"',
+    ],
     ['a bare NaN', '{"Entries":[{"Source":"aws.sagemaker","DetailType":"x","Detail":{"v":NaN}}]}', 'request body', 'line 1'],
   ])('POST /events with %s is 400 saying where, without quoting the body', async (_name, body, where, expected) => {
     const res = await post(`${stack.url}/events`, body);

@@ -69,9 +69,21 @@ describe('the local stack', () => {
   it('takes a re-delivered registration event and returns the first run', async () => {
     const pkg = JSON.parse(readFileSync('examples/registry/churn-xgb/3.json', 'utf8'));
     const event = {
-      version: '0', id: 'redelivered-1', 'detail-type': 'SageMaker Model Package State Change', source: 'aws.sagemaker',
-      account: '111111111111', time: '2026-11-22T00:00:00Z', region: 'eu-west-1', resources: [pkg.ModelPackageArn],
-      detail: { ModelPackageGroupName: 'churn-xgb', ModelPackageVersion: 3, ModelPackageArn: pkg.ModelPackageArn, ModelPackageStatus: 'Completed', ModelApprovalStatus: 'PendingManualApproval' },
+      version: '0',
+      id: 'redelivered-1',
+      'detail-type': 'SageMaker Model Package State Change',
+      source: 'aws.sagemaker',
+      account: '111111111111',
+      time: '2026-11-22T00:00:00Z',
+      region: 'eu-west-1',
+      resources: [pkg.ModelPackageArn],
+      detail: {
+        ModelPackageGroupName: 'churn-xgb',
+        ModelPackageVersion: 3,
+        ModelPackageArn: pkg.ModelPackageArn,
+        ModelPackageStatus: 'Completed',
+        ModelApprovalStatus: 'PendingManualApproval',
+      },
     };
     const r = await postJson(`${stack.url}/events`, JSON.stringify(event));
     expect(r.status).toBe(200);

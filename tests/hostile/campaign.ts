@@ -55,14 +55,20 @@ const tableOf = (results: Judged[]): string => {
   for (const entry of [...ENTRIES, 'total' as const]) {
     const rs = entry === 'total' ? results : results.filter((r) => r.c.entry === entry);
     if (rs.length === 0) continue;
-    rows.push(`| ${entry} | ${rs.length} | ${count(rs, 'wrong-approval')} | ${count(rs, 'crash')} | ${count(rs, 'hang')} | ${count(rs, 'leak')} | ${rs.filter((r) => r.mismatch).length} |`);
+    rows.push(
+      `| ${entry} | ${rs.length} | ${count(rs, 'wrong-approval')} | ${count(rs, 'crash')} | ${count(rs, 'hang')} | ${count(rs, 'leak')} | ${rs.filter((r) => r.mismatch).length} |`,
+    );
   }
   return rows.join('\n');
 };
 
 /** The first words of what the entry point said, secrets redacted, for a finding's line. */
 const said = (r: Judged, markers: string[]): string => {
-  let text = r.obs.texts.map((t) => t.trim()).filter((t) => t !== '').join(' | ').replace(/\s+/g, ' ');
+  let text = r.obs.texts
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+    .join(' | ')
+    .replace(/\s+/g, ' ');
   for (const m of markers) text = text.split(m).join('<SECRET>');
   return text.length > 240 ? `${text.slice(0, 240)}…` : text;
 };
@@ -73,8 +79,9 @@ const findingOf = (r: Judged, markers: string[] = []): string | null => {
   const details = [r.obs.crash, r.leaked.length ? `leaked ${r.leaked.length} planted secret(s)` : null, r.mismatch].filter(Boolean).join('; ');
   const output = said(r, markers);
   // Findings are printed to a terminal: show control characters escaped.
+  const line = `[${tags.join(',')}] ${r.c.entry} ${r.c.id} (expected ${r.c.expect}): ${r.obs.outcome}${details ? ` — ${details}` : ''}${output ? `\n      said: ${output}` : ''}`;
   // eslint-disable-next-line no-control-regex
-  return `[${tags.join(',')}] ${r.c.entry} ${r.c.id} (expected ${r.c.expect}): ${r.obs.outcome}${details ? ` — ${details}` : ''}${output ? `\n      said: ${output}` : ''}`.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 };
 
 /** Runs the campaign (or the part `opts` selects) and returns what it found. */
@@ -115,7 +122,11 @@ export const runCampaign = async (opts: CampaignOptions = {}): Promise<CampaignS
       try {
         for (const c of group) {
           const controller = new AbortController();
-          const obs = await withTimeout(c.timeoutMs ?? DEFAULT_TIMEOUT_MS[c.entry], controller, Promise.resolve().then(() => c.run(controller.signal)));
+          const obs = await withTimeout(
+            c.timeoutMs ?? DEFAULT_TIMEOUT_MS[c.entry],
+            controller,
+            Promise.resolve().then(() => c.run(controller.signal)),
+          );
           const judged = judge(c, obs, ws.markers);
           results.push(judged);
           const finding = findingOf(judged, ws.markers);
@@ -168,7 +179,23 @@ const main = async (argv: string[]): Promise<number> => {
     log: (line) => process.stdout.write(`${line}\n`),
   });
   const json = arg('--json');
-  if (json) writeFileSync(json, JSON.stringify(summary.results.map((r) => ({ entry: r.c.entry, id: r.c.id, expect: r.c.expect, outcome: r.obs.outcome, classes: r.classes, mismatch: r.mismatch, crash: r.obs.crash })), null, 2));
+  if (json)
+    writeFileSync(
+      json,
+      JSON.stringify(
+        summary.results.map((r) => ({
+          entry: r.c.entry,
+          id: r.c.id,
+          expect: r.c.expect,
+          outcome: r.obs.outcome,
+          classes: r.classes,
+          mismatch: r.mismatch,
+          crash: r.obs.crash,
+        })),
+        null,
+        2,
+      ),
+    );
   process.stdout.write(`\n${summary.table}\n\n${summary.mismatches} outcome(s) outside their expected class (listed above as "mismatch"; not counted below)\n`);
   process.stdout.write(`${summary.line} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
   return campaignPassed(summary) ? 0 : 1;

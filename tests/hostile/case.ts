@@ -90,7 +90,8 @@ export const judge = (c: HostileCase, obs: Observation, secretMarkers: string[])
     if (c.expect === 'input-error' && !obs.inputError) mismatch = `expected a bad-input refusal, got ${obs.outcome}`;
     if (c.expect === 'approve' && !obs.approved) mismatch = `control case expected an approval, got ${obs.outcome}`;
   }
-  if (c.hygiene && (obs.humanTexts ?? []).some((t) => RAW_CONTROL.test(t))) mismatch = `${mismatch ? `${mismatch}; ` : ''}raw control characters in human output`;
+  if (c.hygiene && (obs.humanTexts ?? []).some((t) => RAW_CONTROL.test(t)))
+    mismatch = `${mismatch ? `${mismatch}; ` : ''}raw control characters in human output`;
   return { c, obs, classes, mismatch, leaked };
 };
 

@@ -19,7 +19,15 @@ export interface CaseContext {
 }
 
 const ESC = '\u001b';
-const EVALUATE = (pkgFile: string, policy = 'policies/gate.yaml'): string[] => ['evaluate', '--model-package', pkgFile, '--policy', policy, '--champion', 'none'];
+const EVALUATE = (pkgFile: string, policy = 'policies/gate.yaml'): string[] => [
+  'evaluate',
+  '--model-package',
+  pkgFile,
+  '--policy',
+  policy,
+  '--champion',
+  'none',
+];
 
 /** An EventBridge `SageMaker Model Package State Change` (PendingManualApproval, Completed) for `pkg`. */
 export const stateChange = (pkg: Record<string, unknown>): Record<string, unknown> => ({
@@ -53,7 +61,9 @@ const cli = (ctx: CaseContext, id: string, expect: HostileCase['expect'], args: 
 const cliCases = (ctx: CaseContext): HostileCase[] => {
   const { ws } = ctx;
   const cases: HostileCase[] = [];
-  cases.push(cli(ctx, 'control/evaluate-good-report', 'approve', () => EVALUATE(writePackage(ctx, 'control', modelPackage(ws.nextVersion(), 'file:reports/good.json')))));
+  cases.push(
+    cli(ctx, 'control/evaluate-good-report', 'approve', () => EVALUATE(writePackage(ctx, 'control', modelPackage(ws.nextVersion(), 'file:reports/good.json')))),
+  );
   for (const r of REPORTS) {
     cases.push(
       cli(ctx, `report/${r.name}`, r.expect, () => {
@@ -101,17 +111,30 @@ const cliCases = (ctx: CaseContext): HostileCase[] => {
     ['entry-without-value', [{ Key: 'team' }]],
     ['entry-key-number', [{ Key: 42, Value: 'x' }]],
     ['entry-null', [null]],
-    ['proto-key', [{ Key: '__proto__', Value: 'x' }, { Key: 'constructor', Value: 'y' }]],
+    [
+      'proto-key',
+      [
+        { Key: '__proto__', Value: 'x' },
+        { Key: 'constructor', Value: 'y' },
+      ],
+    ],
   ];
   for (const [label, tags] of tagShapes) {
-    cases.push(cli(ctx, `package/Tags-${label}`, 'no-approval', () => EVALUATE(writePackage(ctx, `t-${label}`, modelPackage(ws.nextVersion(), 'file:reports/failing.json', { Tags: tags })))));
+    cases.push(
+      cli(ctx, `package/Tags-${label}`, 'no-approval', () =>
+        EVALUATE(writePackage(ctx, `t-${label}`, modelPackage(ws.nextVersion(), 'file:reports/failing.json', { Tags: tags }))),
+      ),
+    );
   }
   const wholePackages: Array<[string, string]> = [
     ['not-json', '{"ModelPackageArn": '],
     ['array', '[]'],
     ['null', 'null'],
     ['wrapper-null', '{"ModelPackage": null}'],
-    ['duplicate-arn', `{"ModelPackageArn":"${arnOf(GROUP, 1)}","ModelPackageArn":"${arnOf('other', 1)}","ModelPackageGroupName":"${GROUP}","ModelPackageVersion":1}`],
+    [
+      'duplicate-arn',
+      `{"ModelPackageArn":"${arnOf(GROUP, 1)}","ModelPackageArn":"${arnOf('other', 1)}","ModelPackageGroupName":"${GROUP}","ModelPackageVersion":1}`,
+    ],
     ['proto-keys', `{"__proto__":{"ModelPackageArn":"${arnOf(GROUP, 1)}"},"ModelPackageGroupName":"${GROUP}","ModelPackageVersion":1}`],
     ['version-huge', JSON.stringify(modelPackage(1, 'file:reports/failing.json')).replace('"ModelPackageVersion":1', '"ModelPackageVersion":1e400')],
     ['arn-mismatch', JSON.stringify({ ...modelPackage(1, 'file:reports/good.json'), ModelPackageArn: arnOf('gate-other', 9) })],
@@ -119,10 +142,17 @@ const cliCases = (ctx: CaseContext): HostileCase[] => {
     ['group-traversal', JSON.stringify(modelPackage(1, 'file:reports/good.json', {}, '../../gate-x'))],
   ];
   for (const [label, text] of wholePackages) {
-    cases.push(cli(ctx, `package-file/${label}`, label === 'arn-mismatch' || label === 'group-traversal' || label === 'arn-control-chars' ? 'no-approval' : 'input-error', () => {
-      ws.write(`packages/w-${label}.json`, text);
-      return EVALUATE(`packages/w-${label}.json`);
-    }));
+    cases.push(
+      cli(
+        ctx,
+        `package-file/${label}`,
+        label === 'arn-mismatch' || label === 'group-traversal' || label === 'arn-control-chars' ? 'no-approval' : 'input-error',
+        () => {
+          ws.write(`packages/w-${label}.json`, text);
+          return EVALUATE(`packages/w-${label}.json`);
+        },
+      ),
+    );
   }
   for (const p of POLICIES) {
     cases.push(
@@ -177,7 +207,11 @@ const cliCases = (ctx: CaseContext): HostileCase[] => {
     ['promote-unknown', 'input-error', () => ['promote', 'run-nope', '--dry-run']],
     ['policy-validate-dev-null', 'input-error', () => ['policy', 'validate', '/dev/null']],
     ['policy-validate-directory-without-yaml', 'input-error', () => ['policy', 'validate', 'reports']],
-    ['policy-validate-proto-metric', 'input-error', () => ['policy', 'validate', ws.write('policies-hostile/v-proto.yaml', POLICIES.find((p) => p.name === 'metric-constructor')!.content(ws))]],
+    [
+      'policy-validate-proto-metric',
+      'input-error',
+      () => ['policy', 'validate', ws.write('policies-hostile/v-proto.yaml', POLICIES.find((p) => p.name === 'metric-constructor')!.content(ws))],
+    ],
     ['doctor-missing-policy', 'input-error', () => ['doctor', 'cross-account', '--policy', 'policies/nope.yaml']],
     ['checks-list-extra-args', 'any', () => ['checks', 'list', '--frobnicate']],
   ];
@@ -221,8 +255,17 @@ const cliCases = (ctx: CaseContext): HostileCase[] => {
   }
   cases.push({
     ...cli(ctx, 'hygiene/html-report-escapes', 'no-approval', () => {
-      ws.write('reports/r-html.json', `{"binary_classification_metrics":{"auc${ESC}[2J<script>alert(1)</script>":{"value":0.1},"auc":{"value":0.5},"accuracy":{"value":0.6}}}`);
-      return [...EVALUATE(writePackage(ctx, 'hyg-html', modelPackage(ws.nextVersion(), 'file:reports/r-html.json', { ModelPackageDescription: '<script>alert(1)</script>' }))), '--report', 'report.html'];
+      ws.write(
+        'reports/r-html.json',
+        `{"binary_classification_metrics":{"auc${ESC}[2J<script>alert(1)</script>":{"value":0.1},"auc":{"value":0.5},"accuracy":{"value":0.6}}}`,
+      );
+      return [
+        ...EVALUATE(
+          writePackage(ctx, 'hyg-html', modelPackage(ws.nextVersion(), 'file:reports/r-html.json', { ModelPackageDescription: '<script>alert(1)</script>' })),
+        ),
+        '--report',
+        'report.html',
+      ];
     }),
     hygiene: true,
   });
@@ -244,7 +287,9 @@ const subprocessCases = (ctx: CaseContext): HostileCase[] => {
   const { ws } = ctx;
   const failingPkg = () => writePackage(ctx, 'sub-failing', modelPackage(ws.nextVersion(), 'file:reports/failing.json'));
   const cases: HostileCase[] = [
-    sub(ctx, 'control/evaluate-good-report', 'approve', () => EVALUATE(writePackage(ctx, 'sub-control', modelPackage(ws.nextVersion(), 'file:reports/good.json')))),
+    sub(ctx, 'control/evaluate-good-report', 'approve', () =>
+      EVALUATE(writePackage(ctx, 'sub-control', modelPackage(ws.nextVersion(), 'file:reports/good.json'))),
+    ),
     sub(ctx, 'control/version', 'any', () => ['--version']),
   ];
   for (const u of URIS.filter((x) => x.subprocessOnly)) {
@@ -253,7 +298,13 @@ const subprocessCases = (ctx: CaseContext): HostileCase[] => {
   }
   // Row 1 as filed: the subprocess's own environment (which holds the planted secret) as evidence.
   for (const name of ['model-quality-statistics', 'predictions']) {
-    cases.push(sub(ctx, `environ/${name}`, 'no-approval', () => [...EVALUATE(writePackage(ctx, `sub-env-${name}`, { ...modelPackage(ws.nextVersion(), 'file:reports/failing.json'), ModelMetrics: {} })), '--evidence', `${name}=file:/proc/self/environ`]));
+    cases.push(
+      sub(ctx, `environ/${name}`, 'no-approval', () => [
+        ...EVALUATE(writePackage(ctx, `sub-env-${name}`, { ...modelPackage(ws.nextVersion(), 'file:reports/failing.json'), ModelMetrics: {} })),
+        '--evidence',
+        `${name}=file:/proc/self/environ`,
+      ]),
+    );
   }
   cases.push(
     sub(ctx, 'args/policy-dev-zero', 'input-error', () => EVALUATE(failingPkg(), '/dev/zero')),
@@ -285,36 +336,46 @@ const postEventFor = async (ctx: CaseContext, pkg: Record<string, unknown>, even
   return observeHttp(res, stack.drain(), await stack.approvalOf(String(pkg['ModelPackageArn'])));
 };
 
-const plain = (ctx: CaseContext, method: string, path: string, body?: string | Uint8Array, headers: Record<string, string> = {}) => async (port: number, signal: AbortSignal) =>
-  observeHttp(await request(port, method, path, body, headers, signal), ctx.http().drain());
+const plain =
+  (ctx: CaseContext, method: string, path: string, body?: string | Uint8Array, headers: Record<string, string> = {}) =>
+  async (port: number, signal: AbortSignal) =>
+    observeHttp(await request(port, method, path, body, headers, signal), ctx.http().drain());
 
 const httpCases = (ctx: CaseContext): HostileCase[] => {
   const { ws } = ctx;
   const cases: HostileCase[] = [];
   const pkgWith = (uri: string, group = 'gate-http') => modelPackage(ws.nextVersion(), uri, {}, group);
-  cases.push(http(ctx, 'control/event-good-report', 'approve', (_p, signal) => {
-    const pkg = pkgWith('file:reports/good.json');
-    return postEventFor(ctx, pkg, stateChange(pkg), signal);
-  }));
-  for (const r of REPORTS) {
-    cases.push(http(ctx, `report/${r.name}`, r.expect, (_p, signal) => {
-      ws.write(`reports/h-${r.name}.json`, r.content);
-      const pkg = pkgWith(`file:reports/h-${r.name}.json`);
+  cases.push(
+    http(ctx, 'control/event-good-report', 'approve', (_p, signal) => {
+      const pkg = pkgWith('file:reports/good.json');
       return postEventFor(ctx, pkg, stateChange(pkg), signal);
-    }));
+    }),
+  );
+  for (const r of REPORTS) {
+    cases.push(
+      http(ctx, `report/${r.name}`, r.expect, (_p, signal) => {
+        ws.write(`reports/h-${r.name}.json`, r.content);
+        const pkg = pkgWith(`file:reports/h-${r.name}.json`);
+        return postEventFor(ctx, pkg, stateChange(pkg), signal);
+      }),
+    );
   }
   for (const u of URIS.filter((x) => !x.subprocessOnly)) {
-    cases.push(http(ctx, `uri/${u.name}`, u.expect, (_p, signal) => {
-      const pkg = pkgWith(u.uri(ws));
-      return postEventFor(ctx, pkg, stateChange(pkg), signal);
-    }));
+    cases.push(
+      http(ctx, `uri/${u.name}`, u.expect, (_p, signal) => {
+        const pkg = pkgWith(u.uri(ws));
+        return postEventFor(ctx, pkg, stateChange(pkg), signal);
+      }),
+    );
   }
   for (const field of EVENT_FIELDS) {
     for (const [label, value] of EVENT_WRONG_TYPES) {
-      cases.push(http(ctx, `event/${field.path.join('.')}=${label}`, field.expect, (_p, signal) => {
-        const pkg = pkgWith('file:reports/good.json');
-        return postEventFor(ctx, pkg, withValueAt(stateChange(pkg), field.path, value), signal);
-      }));
+      cases.push(
+        http(ctx, `event/${field.path.join('.')}=${label}`, field.expect, (_p, signal) => {
+          const pkg = pkgWith('file:reports/good.json');
+          return postEventFor(ctx, pkg, withValueAt(stateChange(pkg), field.path, value), signal);
+        }),
+      );
     }
   }
   const bodies: Array<[string, HostileCase['expect'], string | Uint8Array]> = [
@@ -341,29 +402,50 @@ const httpCases = (ctx: CaseContext): HostileCase[] => {
     ['nul-bytes', 'input-error', '\u0000\u0000'],
     ['unsupported-source-control-chars', 'input-error', `{"source":"x${ESC}[2J","detail-type":"y${ESC}]0;t\u0007"}`],
     ['bedrock-wrong-shape', 'input-error', '{"source":"aws.bedrock","detail-type":"Model Customization Job State Change","detail":42}'],
-    ['many-ignored-events', 'any', JSON.stringify(Array.from({ length: 500 }, () => ({ source: 'aws.sagemaker', 'detail-type': 'SageMaker Model Package State Change', detail: {} })))],
+    [
+      'many-ignored-events',
+      'any',
+      JSON.stringify(Array.from({ length: 500 }, () => ({ source: 'aws.sagemaker', 'detail-type': 'SageMaker Model Package State Change', detail: {} }))),
+    ],
   ];
   for (const [label, expect, body] of bodies) cases.push(http(ctx, `body/${label}`, expect, plain(ctx, 'POST', '/events', body)));
   cases.push(
     http(ctx, 'body/8MB', 'input-error', plain(ctx, 'POST', '/events', Buffer.alloc(8 * 1024 * 1024, 0x20))),
     http(ctx, 'body/1MB-plus-one', 'input-error', plain(ctx, 'POST', '/events', Buffer.alloc(1024 * 1024 + 1, 0x20))),
-    http(ctx, 'body/content-length-lies-short', 'any', async (port, signal) => observeHttp(await rawRequest(port, 'POST /events HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5', '{"Entries":[null]}', signal), ctx.http().drain())),
+    http(ctx, 'body/content-length-lies-short', 'any', async (port, signal) =>
+      observeHttp(
+        await rawRequest(port, 'POST /events HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 5', '{"Entries":[null]}', signal),
+        ctx.http().drain(),
+      ),
+    ),
     http(ctx, 'body/content-length-lies-long', 'any', async (port, signal) => {
       // The client stops sending: a server may drop such a request without an answer (not a crash), but must not 500.
       const res = await rawRequest(port, 'POST /events HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 100000', '{}', signal, true);
       return { ...observeHttp(res, ctx.http().drain()), crash: res.status === 500 ? 'HTTP 500' : null };
     }),
-    http(ctx, 'body/content-length-negative', 'input-error', async (port, signal) => observeHttp(await rawRequest(port, 'POST /events HTTP/1.1\r\nContent-Length: -1', '{}', signal), ctx.http().drain())),
+    http(ctx, 'body/content-length-negative', 'input-error', async (port, signal) =>
+      observeHttp(await rawRequest(port, 'POST /events HTTP/1.1\r\nContent-Length: -1', '{}', signal), ctx.http().drain()),
+    ),
     http(ctx, 'body/chunked-8MB', 'input-error', async (port, signal) => {
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       const parts: Buffer[] = [];
       for (let i = 0; i < 128; i++) parts.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n'));
       parts.push(Buffer.from('0\r\n\r\n'));
-      return observeHttp(await rawRequest(port, 'POST /events HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json', Buffer.concat(parts), signal), ctx.http().drain());
+      return observeHttp(
+        await rawRequest(port, 'POST /events HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json', Buffer.concat(parts), signal),
+        ctx.http().drain(),
+      );
     }),
     http(ctx, 'body/gzip-encoded-garbage', 'any', plain(ctx, 'POST', '/events', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]), { 'Content-Encoding': 'gzip' })),
     http(ctx, 'body/text-plain', 'any', plain(ctx, 'POST', '/events', 'hello', { 'Content-Type': 'text/plain' })),
-    http(ctx, 'body/multipart', 'input-error', plain(ctx, 'POST', '/events', '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--b--\r\n', { 'Content-Type': 'multipart/form-data; boundary=b' })),
+    http(
+      ctx,
+      'body/multipart',
+      'input-error',
+      plain(ctx, 'POST', '/events', '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--b--\r\n', {
+        'Content-Type': 'multipart/form-data; boundary=b',
+      }),
+    ),
   );
   const routes: Array<[string, HostileCase['expect'], string, string]> = [
     ['get-events', 'input-error', 'GET', '/events'],
@@ -401,7 +483,9 @@ const httpCases = (ctx: CaseContext): HostileCase[] => {
   ];
   for (const [label, expect, method, path] of routes) cases.push(http(ctx, `route/${label}`, expect, plain(ctx, method, path)));
   cases.push(
-    http(ctx, 'protocol/garbage-request-line', 'any', async (port, signal) => observeHttp(await rawRequest(port, '\u0000\u0001\u0002 garbage', '', signal), ctx.http().drain())),
+    http(ctx, 'protocol/garbage-request-line', 'any', async (port, signal) =>
+      observeHttp(await rawRequest(port, '\u0000\u0001\u0002 garbage', '', signal), ctx.http().drain()),
+    ),
     http(ctx, 'protocol/http-0.9', 'any', async (port, signal) => {
       const res = await rawRequest(port, 'GET /health', '', signal);
       // A server may drop an HTTP/0.9 request without an answer: that is not a crash.
@@ -417,10 +501,20 @@ const httpCases = (ctx: CaseContext): HostileCase[] => {
 
 // ---------------------------------------------------------------- Lambda handler
 
-const lambda = (ctx: CaseContext, id: string, expect: HostileCase['expect'], run: () => Promise<Observation>): HostileCase => ({ entry: 'lambda', id, expect, run });
+const lambda = (ctx: CaseContext, id: string, expect: HostileCase['expect'], run: () => Promise<Observation>): HostileCase => ({
+  entry: 'lambda',
+  id,
+  expect,
+  run,
+});
 
 /** Registers a package whose statistics are `report` (on S3) and invokes the handler with its state change. */
-const invokeWithReport = async (ctx: CaseContext, name: string, report: string | Uint8Array, opts: { group?: string; tags?: unknown; pkg?: (p: Record<string, unknown>) => Record<string, unknown>; event?: (e: Record<string, unknown>) => unknown } = {}): Promise<Observation> => {
+const invokeWithReport = async (
+  ctx: CaseContext,
+  name: string,
+  report: string | Uint8Array,
+  opts: { group?: string; tags?: unknown; pkg?: (p: Record<string, unknown>) => Record<string, unknown>; event?: (e: Record<string, unknown>) => unknown } = {},
+): Promise<Observation> => {
   const stack = ctx.lambda();
   const version = ctx.ws.nextVersion();
   const group = opts.group ?? 'gate-lambda';
@@ -442,24 +536,45 @@ const lambdaCases = (ctx: CaseContext): HostileCase[] => {
     { name: 'file-absolute-good-report', uri: (w: Workspace) => `file://${w.work}/reports/good.json`, expect: 'no-approval' as const },
     { name: 'file-relative-good-report-from-cwd', uri: () => 'file:examples/reports/churn-xgb/v1-quality-statistics.json', expect: 'no-approval' as const },
   ]) {
-    cases.push(lambda(ctx, `uri/${u.name}`, u.expect, () => invokeWithReport(ctx, `u-${u.name}`, GOOD_REPORT, { pkg: (p) => withValueAt(p, ['ModelMetrics', 'ModelQuality', 'Statistics', 'S3Uri'], u.uri(ws)) })));
+    cases.push(
+      lambda(ctx, `uri/${u.name}`, u.expect, () =>
+        invokeWithReport(ctx, `u-${u.name}`, GOOD_REPORT, { pkg: (p) => withValueAt(p, ['ModelMetrics', 'ModelQuality', 'Statistics', 'S3Uri'], u.uri(ws)) }),
+      ),
+    );
   }
   for (const field of PACKAGE_FIELDS.filter((f) => f.path[0] !== 'ModelPackageArn')) {
     for (const [label, value] of WRONG_TYPES.slice(0, 4)) {
       // Deployed, Tags come from ListTags (listtags/ cases below), whatever DescribeModelPackage says.
-      cases.push(lambda(ctx, `describe/${field.path.join('.')}=${label}`, field.path[0] === 'Tags' ? 'any' : expectationFor(field, label), () => invokeWithReport(ctx, `d-${label}`, GOOD_REPORT, { pkg: (p) => withValueAt(p, field.path, value) })));
+      cases.push(
+        lambda(ctx, `describe/${field.path.join('.')}=${label}`, field.path[0] === 'Tags' ? 'any' : expectationFor(field, label), () =>
+          invokeWithReport(ctx, `d-${label}`, GOOD_REPORT, { pkg: (p) => withValueAt(p, field.path, value) }),
+        ),
+      );
     }
   }
   const tagAnswers: Array<[string, unknown]> = [
     ['tags-not-a-list', { Tags: 'team=x' }],
     ['tags-entry-null', { Tags: [null] }],
     ['tags-entry-numbers', { Tags: [{ Key: 1, Value: 2 }] }],
-    ['tags-proto-keys', { Tags: [{ Key: '__proto__', Value: 'x' }, { Key: 'constructor', Value: 'y' }] }],
+    [
+      'tags-proto-keys',
+      {
+        Tags: [
+          { Key: '__proto__', Value: 'x' },
+          { Key: 'constructor', Value: 'y' },
+        ],
+      },
+    ],
   ];
-  for (const [label, tags] of tagAnswers) cases.push(lambda(ctx, `listtags/${label}`, 'no-approval', () => invokeWithReport(ctx, label, FAILING_REPORT, { group: `gate-tags-${label}`, tags })));
+  for (const [label, tags] of tagAnswers)
+    cases.push(lambda(ctx, `listtags/${label}`, 'no-approval', () => invokeWithReport(ctx, label, FAILING_REPORT, { group: `gate-tags-${label}`, tags })));
   for (const field of EVENT_FIELDS) {
     for (const [label, value] of EVENT_WRONG_TYPES) {
-      cases.push(lambda(ctx, `event/${field.path.join('.')}=${label}`, field.expect, () => invokeWithReport(ctx, `ev-${label}`, GOOD_REPORT, { event: (e) => withValueAt(e, field.path, value) })));
+      cases.push(
+        lambda(ctx, `event/${field.path.join('.')}=${label}`, field.expect, () =>
+          invokeWithReport(ctx, `ev-${label}`, GOOD_REPORT, { event: (e) => withValueAt(e, field.path, value) }),
+        ),
+      );
     }
   }
   const rawEvents: Array<[string, unknown]> = [

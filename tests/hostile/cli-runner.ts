@@ -72,7 +72,12 @@ const captureProcessOutput = (): { text(): string; restore(): void } => {
 };
 
 /** `modelgate <args>` in process. */
-export const cliInProcess = async (ws: Workspace, env: Record<string, string>, args: string[], opts: { cwd?: string; isTTY?: boolean } = {}): Promise<Observation> => {
+export const cliInProcess = async (
+  ws: Workspace,
+  env: Record<string, string>,
+  args: string[],
+  opts: { cwd?: string; isTTY?: boolean } = {},
+): Promise<Observation> => {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -92,7 +97,14 @@ export const cliInProcess = async (ws: Workspace, env: Record<string, string>, a
   } catch (err) {
     process.chdir(savedCwd);
     captured.restore();
-    return { outcome: `runCli threw ${(err as Error)?.name}`, approved: false, inputError: false, crash: `runCli threw (it must never throw): ${(err as Error)?.message}`, timedOut: false, texts: [stdout, stderr, captured.text()] };
+    return {
+      outcome: `runCli threw ${(err as Error)?.name}`,
+      approved: false,
+      inputError: false,
+      crash: `runCli threw (it must never throw): ${(err as Error)?.message}`,
+      timedOut: false,
+      texts: [stdout, stderr, captured.text()],
+    };
   }
   process.chdir(savedCwd);
   captured.restore();
@@ -104,7 +116,13 @@ export const cliInProcess = async (ws: Workspace, env: Record<string, string>, a
 const MAX_CAPTURE = 1 << 20;
 
 /** `node dist/src/cli/main.js <args>` as a subprocess, killed (with its group) on `signal`. */
-export const cliSubprocess = (ws: Workspace, env: Record<string, string>, args: string[], signal: AbortSignal, opts: { stdin?: string } = {}): Promise<Observation> =>
+export const cliSubprocess = (
+  ws: Workspace,
+  env: Record<string, string>,
+  args: string[],
+  signal: AbortSignal,
+  opts: { stdin?: string } = {},
+): Promise<Observation> =>
   new Promise((resolvePromise) => {
     // The address-space limit keeps an unbounded read (a device) from taking the machine's memory.
     const child = spawn('/bin/sh', ['-c', 'ulimit -v 2000000; exec "$0" "$@"', process.execPath, CLI_MAIN, ...args], {

@@ -47,7 +47,11 @@ export const REPORTS: ReportVariant[] = [
   { name: 'duplicate-auc-bad-first', content: metricsOf(`${auc('0.1')},${auc('0.93')},${ACC}`), expect: 'no-approval' },
   { name: 'duplicate-auc-good-first', content: metricsOf(`${auc('0.93')},${auc('0.1')},${ACC}`), expect: 'no-approval' },
   { name: 'duplicate-value-key', content: metricsOf(`"auc":{"value":0.1,"value":0.93},${ACC}`), expect: 'no-approval' },
-  { name: 'duplicate-section', content: `{"binary_classification_metrics":{${auc('0.1')},${ACC}},"binary_classification_metrics":{${auc('0.93')},${ACC}}}`, expect: 'no-approval' },
+  {
+    name: 'duplicate-section',
+    content: `{"binary_classification_metrics":{${auc('0.1')},${ACC}},"binary_classification_metrics":{${auc('0.93')},${ACC}}}`,
+    expect: 'no-approval',
+  },
   { name: 'duplicate-unrelated-key', content: `{"version":0,"version":1,"binary_classification_metrics":{${auc('0.93')},${ACC}}}`, expect: 'no-approval' },
   { name: 'proto-section', content: `{"__proto__":{"binary_classification_metrics":{${auc('0.93')},${ACC}}}}`, expect: 'no-approval' },
   { name: 'proto-metric', content: metricsOf(`"__proto__":{${auc('0.93')}},${ACC}`), expect: 'no-approval' },
@@ -63,7 +67,11 @@ export const REPORTS: ReportVariant[] = [
   { name: 'json-string', content: JSON.stringify(GOOD_REPORT), expect: 'no-approval' },
   { name: 'json-number', content: '0.93', expect: 'no-approval' },
   { name: 'nul-bytes', content: `\u0000${GOOD_REPORT}`, expect: 'no-approval' },
-  { name: 'invalid-utf8', content: Buffer.concat([Buffer.from(GOOD_REPORT.slice(0, 20)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(GOOD_REPORT.slice(20))]), expect: 'no-approval' },
+  {
+    name: 'invalid-utf8',
+    content: Buffer.concat([Buffer.from(GOOD_REPORT.slice(0, 20)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(GOOD_REPORT.slice(20))]),
+    expect: 'no-approval',
+  },
   { name: 'deep-nesting', content: `${'['.repeat(200_000)}${']'.repeat(200_000)}`, expect: 'no-approval' },
   { name: 'deep-objects', content: `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`, expect: 'no-approval' },
   { name: 'regression-section-only', content: '{"regression_metrics":{"mae":{"value":0.1},"rmse":{"value":0.2},"r2":{"value":0.9}}}', expect: 'no-approval' },
@@ -208,46 +216,147 @@ export interface PolicyVariant {
 }
 
 const withChecks = (checksYaml: string): string => POLICY_YAML.replace(/checks:\n[\s\S]*?waivers:/, `checks:\n${checksYaml}waivers:`);
-const qualityWith = (metricsYaml: string): string => withChecks(`  - use: model-quality\n    severity: blocking\n    with:\n      problemType: binary_classification\n      metrics:\n${metricsYaml}`);
+const qualityWith = (metricsYaml: string): string =>
+  withChecks(`  - use: model-quality\n    severity: blocking\n    with:\n      problemType: binary_classification\n      metrics:\n${metricsYaml}`);
 
 /** Policies passed with --policy. */
 export const POLICIES: PolicyVariant[] = [
   {
     name: 'alias-bomb',
-    content: () => `${POLICY_YAML}\nbomb:\n  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n  f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n  g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n  h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n`,
+    content: () =>
+      `${POLICY_YAML}\nbomb:\n  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n  f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n  g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n  h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n`,
     report: 'failing',
     expect: 'input-error',
   },
-  { name: 'duplicate-metric-key', content: () => qualityWith('        auc: { min: 0.99 }\n        auc: { min: 0.1 }\n        accuracy: { min: 0.1 }\n'), report: 'failing', expect: 'no-approval' },
+  {
+    name: 'duplicate-metric-key',
+    content: () => qualityWith('        auc: { min: 0.99 }\n        auc: { min: 0.1 }\n        accuracy: { min: 0.1 }\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
   { name: 'duplicate-top-level-checks', content: () => `${POLICY_YAML}checks: []\n`, report: 'failing', expect: 'no-approval' },
-  { name: 'duplicate-min-key', content: () => qualityWith('        auc: { min: 0.99, min: 0.1 }\n        accuracy: { min: 0.1 }\n'), report: 'failing', expect: 'no-approval' },
+  {
+    name: 'duplicate-min-key',
+    content: () => qualityWith('        auc: { min: 0.99, min: 0.1 }\n        accuracy: { min: 0.1 }\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
   { name: 'metric-constructor', content: () => qualityWith('        constructor: { min: 0.9 }\n'), report: 'good', expect: 'no-approval' },
   { name: 'metric-toString', content: () => qualityWith('        toString: { min: 0.9 }\n'), report: 'good', expect: 'no-approval' },
   { name: 'metric-hasOwnProperty', content: () => qualityWith('        hasOwnProperty: { max: 0.1 }\n'), report: 'good', expect: 'no-approval' },
   { name: 'metric-valueOf', content: () => qualityWith('        valueOf: { min: 0.9 }\n'), report: 'good', expect: 'no-approval' },
   { name: 'metric-proto', content: () => qualityWith('        __proto__: { min: 0.9 }\n'), report: 'good', expect: 'no-approval' },
   { name: 'metric-unknown-name', content: () => qualityWith('        aucc: { min: 0.9 }\n'), report: 'good', expect: 'no-approval' },
-  { name: 'proto-key-in-with', content: () => withChecks('  - use: model-quality\n    severity: blocking\n    with:\n      __proto__: { metrics: { auc: { min: 0.99 } } }\n      problemType: binary_classification\n      metrics: {}\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'nan-threshold', content: () => qualityWith('        auc: { min: .nan }\n        accuracy: { min: .nan }\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'huge-threshold-1e400', content: () => qualityWith('        auc: { max: 1e400 }\n        accuracy: { max: 1e400 }\n'), report: 'failing', expect: 'any' },
-  { name: 'threshold-string', content: () => qualityWith('        auc: { min: "0.99" }\n        accuracy: { min: "0.99" }\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'threshold-null', content: () => qualityWith('        auc: { min: null }\n        accuracy: { min: null }\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'metrics-null', content: () => withChecks('  - use: model-quality\n    severity: blocking\n    with:\n      metrics: null\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'metrics-empty', content: () => withChecks('  - use: model-quality\n    severity: blocking\n    with:\n      metrics: {}\n'), report: 'failing', expect: 'no-approval' },
+  {
+    name: 'proto-key-in-with',
+    content: () =>
+      withChecks(
+        '  - use: model-quality\n    severity: blocking\n    with:\n      __proto__: { metrics: { auc: { min: 0.99 } } }\n      problemType: binary_classification\n      metrics: {}\n',
+      ),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'nan-threshold',
+    content: () => qualityWith('        auc: { min: .nan }\n        accuracy: { min: .nan }\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'huge-threshold-1e400',
+    content: () => qualityWith('        auc: { max: 1e400 }\n        accuracy: { max: 1e400 }\n'),
+    report: 'failing',
+    expect: 'any',
+  },
+  {
+    name: 'threshold-string',
+    content: () => qualityWith('        auc: { min: "0.99" }\n        accuracy: { min: "0.99" }\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'threshold-null',
+    content: () => qualityWith('        auc: { min: null }\n        accuracy: { min: null }\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'metrics-null',
+    content: () => withChecks('  - use: model-quality\n    severity: blocking\n    with:\n      metrics: null\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'metrics-empty',
+    content: () => withChecks('  - use: model-quality\n    severity: blocking\n    with:\n      metrics: {}\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
   { name: 'checks-number', content: () => POLICY_YAML.replace(/checks:\n[\s\S]*?waivers:/, 'checks: 42\nwaivers:'), report: 'failing', expect: 'no-approval' },
   { name: 'checks-empty', content: () => POLICY_YAML.replace(/checks:\n[\s\S]*?waivers:/, 'checks: []\nwaivers:'), report: 'failing', expect: 'no-approval' },
-  { name: 'checks-null-entry', content: () => POLICY_YAML.replace(/checks:\n[\s\S]*?waivers:/, 'checks: [null]\nwaivers:'), report: 'failing', expect: 'no-approval' },
-  { name: 'use-unknown-check', content: () => withChecks('  - use: constructor\n    severity: blocking\n    with: {}\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'severity-wrong-type', content: () => withChecks('  - use: model-quality\n    severity: 42\n    with:\n      metrics:\n        auc: { min: 0.99 }\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'severity-advisory-string-trick', content: () => withChecks('  - use: model-quality\n    severity: "blocking "\n    with:\n      metrics:\n        auc: { min: 0.99 }\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'match-wrong-type', content: () => POLICY_YAML.replace('modelPackageGroups: ["gate-*"]', 'modelPackageGroups: 42'), report: 'failing', expect: 'no-approval' },
-  { name: 'match-proto-group', content: () => POLICY_YAML.replace('modelPackageGroups: ["gate-*"]', 'modelPackageGroups: ["__proto__"]'), report: 'failing', expect: 'no-approval' },
-  { name: 'waiver-for-everything', content: () => POLICY_YAML.replace('waivers: []', 'waivers:\n  - check: "*"\n    subjects: ["*"]\n    until: 2999-01-01\n    approvedBy: nobody\n    reason: x\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'waiver-wrong-types', content: () => POLICY_YAML.replace('waivers: []', 'waivers:\n  - check: 42\n    subjects: 42\n    until: 42\n'), report: 'failing', expect: 'no-approval' },
+  {
+    name: 'checks-null-entry',
+    content: () => POLICY_YAML.replace(/checks:\n[\s\S]*?waivers:/, 'checks: [null]\nwaivers:'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'use-unknown-check',
+    content: () => withChecks('  - use: constructor\n    severity: blocking\n    with: {}\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'severity-wrong-type',
+    content: () => withChecks('  - use: model-quality\n    severity: 42\n    with:\n      metrics:\n        auc: { min: 0.99 }\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'severity-advisory-string-trick',
+    content: () => withChecks('  - use: model-quality\n    severity: "blocking "\n    with:\n      metrics:\n        auc: { min: 0.99 }\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'match-wrong-type',
+    content: () => POLICY_YAML.replace('modelPackageGroups: ["gate-*"]', 'modelPackageGroups: 42'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'match-proto-group',
+    content: () => POLICY_YAML.replace('modelPackageGroups: ["gate-*"]', 'modelPackageGroups: ["__proto__"]'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'waiver-for-everything',
+    content: () =>
+      POLICY_YAML.replace('waivers: []', 'waivers:\n  - check: "*"\n    subjects: ["*"]\n    until: 2999-01-01\n    approvedBy: nobody\n    reason: x\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
+  {
+    name: 'waiver-wrong-types',
+    content: () => POLICY_YAML.replace('waivers: []', 'waivers:\n  - check: 42\n    subjects: 42\n    until: 42\n'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
   { name: 'js-function-tag', content: () => qualityWith('        auc: !!js/function "function () { return 0 }"\n'), report: 'failing', expect: 'no-approval' },
   { name: 'binary-tag', content: () => qualityWith('        auc: !!binary aGVsbG8=\n'), report: 'failing', expect: 'no-approval' },
-  { name: 'merge-key-override', content: () => qualityWith('        base: &base { min: 0.99 }\n        auc: { <<: *base, min: 0.1 }\n        accuracy: { min: 0.1 }\n'), report: 'failing', expect: 'any' },
-  { name: 'two-documents', content: () => `${POLICY_YAML.replace('min: 0.80', 'min: 0.1').replace('min: 0.75', 'min: 0.1')}---\n${POLICY_YAML}`, report: 'failing', expect: 'no-approval' },
+  {
+    name: 'merge-key-override',
+    content: () => qualityWith('        base: &base { min: 0.99 }\n        auc: { <<: *base, min: 0.1 }\n        accuracy: { min: 0.1 }\n'),
+    report: 'failing',
+    expect: 'any',
+  },
+  {
+    name: 'two-documents',
+    content: () => `${POLICY_YAML.replace('min: 0.80', 'min: 0.1').replace('min: 0.75', 'min: 0.1')}---\n${POLICY_YAML}`,
+    report: 'failing',
+    expect: 'no-approval',
+  },
   { name: 'empty-file', content: () => '', report: 'failing', expect: 'input-error' },
   { name: 'only-comments', content: () => '# nothing here\n', report: 'failing', expect: 'input-error' },
   { name: 'yaml-null', content: () => 'null\n', report: 'failing', expect: 'input-error' },
@@ -256,5 +365,10 @@ export const POLICIES: PolicyVariant[] = [
   { name: 'deep-nesting', content: () => `${POLICY_YAML}deep: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`, report: 'failing', expect: 'input-error' },
   { name: 'huge-file-12MB', content: () => `${POLICY_YAML}# ${'x'.repeat(12 * 1024 * 1024)}\n`, report: 'failing', expect: 'input-error' },
   { name: 'invalid-utf8', content: () => Buffer.concat([Buffer.from(POLICY_YAML), Buffer.from([0xff, 0xfe, 0x00])]), report: 'failing', expect: 'no-approval' },
-  { name: 'control-chars-in-description', content: () => POLICY_YAML.replace("description: The hostile campaign's policy.", 'description: "\\e[2J\\e]0;pwned\\a"').replace('min: 0.80', 'min: 0.99'), report: 'failing', expect: 'no-approval' },
+  {
+    name: 'control-chars-in-description',
+    content: () => POLICY_YAML.replace("description: The hostile campaign's policy.", 'description: "\\e[2J\\e]0;pwned\\a"').replace('min: 0.80', 'min: 0.99'),
+    report: 'failing',
+    expect: 'no-approval',
+  },
 ];

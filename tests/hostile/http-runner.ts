@@ -27,7 +27,14 @@ export const startHttpStack = async (ws: Workspace): Promise<HttpStack> => {
     if (logs.length < 1 << 20) logs += `${level} ${message} ${JSON.stringify(extra ?? {})}\n`;
   };
   const logger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
-  const stack = await composeLocal({ stateDir: ws.httpState, policies: ws.policyDir, seedFrom: null, baseDir: ws.work, logger, outboxSink: (l) => void (logs += `${l}\n`) });
+  const stack = await composeLocal({
+    stateDir: ws.httpState,
+    policies: ws.policyDir,
+    seedFrom: null,
+    baseDir: ws.work,
+    logger,
+    outboxSink: (l) => void (logs += `${l}\n`),
+  });
   const api = await startLocalApi(stack.services, stack.outbox, 0);
   return {
     port: Number(new URL(api.url).port),
@@ -97,7 +104,14 @@ export const rawRequest = (port: number, head: string, body: Uint8Array | string
   });
 
 /** A request with a JSON/text body and a correct Content-Length. */
-export const request = (port: number, method: string, path: string, body?: string | Uint8Array, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<RawResponse> => {
+export const request = (
+  port: number,
+  method: string,
+  path: string,
+  body?: string | Uint8Array,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<RawResponse> => {
   const bytes = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const lines = [`${method} ${path} HTTP/1.1`];
   const hdrs: Record<string, string> = { ...(bytes ? { 'Content-Type': 'application/json', 'Content-Length': String(bytes.byteLength) } : {}), ...headers };

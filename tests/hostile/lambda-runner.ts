@@ -14,7 +14,14 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
-import { DescribeModelPackageCommand, ListModelPackagesCommand, ListTagsCommand, SageMakerClient, SageMakerServiceException, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import {
+  DescribeModelPackageCommand,
+  ListModelPackagesCommand,
+  ListTagsCommand,
+  SageMakerClient,
+  SageMakerServiceException,
+  UpdateModelPackageCommand,
+} from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ensureLedgerTable } from '../../src/adapters/aws/ledger-table.js';
 import { createS3Client } from '../../src/adapters/aws/s3-client.js';
@@ -96,22 +103,35 @@ export const startLambdaStack = async (): Promise<LambdaStack> => {
   const packages = new Map<string, { describe: Record<string, unknown>; tags?: unknown }>();
   sagemaker.on(DescribeModelPackageCommand).callsFake(async (input: { ModelPackageName?: string }) => {
     const found = packages.get(input.ModelPackageName ?? '');
-    if (!found) throw new SageMakerServiceException({ name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: `ModelPackage ${input.ModelPackageName} does not exist.` });
+    if (!found)
+      throw new SageMakerServiceException({
+        name: 'ValidationException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: `ModelPackage ${input.ModelPackageName} does not exist.`,
+      });
     return { $metadata: { httpStatusCode: 200 }, ...found.describe };
   });
   sagemaker.on(ListTagsCommand).callsFake(async (input: { ResourceArn?: string }) => {
-    const found = [...packages.values()].find((p) => input.ResourceArn !== undefined && p.tags !== undefined && input.ResourceArn.endsWith(`/${String(p.describe['ModelPackageGroupName'])}`));
+    const found = [...packages.values()].find(
+      (p) => input.ResourceArn !== undefined && p.tags !== undefined && input.ResourceArn.endsWith(`/${String(p.describe['ModelPackageGroupName'])}`),
+    );
     return found ? (found.tags as object) : { Tags: [] };
   });
   sagemaker.on(ListModelPackagesCommand).resolves({ ModelPackageSummaryList: [] });
   sagemaker.on(UpdateModelPackageCommand).callsFake(async (input: { ModelPackageArn?: string }) => ({ ModelPackageArn: input.ModelPackageArn }));
-  eventbridge.on(PutEventsCommand).callsFake(async (input: PutEventsCommandInput) => ({ FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `event-${i}` })) }));
+  eventbridge
+    .on(PutEventsCommand)
+    .callsFake(async (input: PutEventsCommandInput) => ({ FailedEntryCount: 0, Entries: (input.Entries ?? []).map((_, i) => ({ EventId: `event-${i}` })) }));
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
 
   const { handler } = (await import('../../handlers/evaluate.js')) as unknown as { handler: Handler };
 
   const approvedUpdates = (arn: string | undefined): boolean =>
-    arn !== undefined && sagemaker.commandCalls(UpdateModelPackageCommand).some((c) => c.args[0].input.ModelPackageArn === arn && c.args[0].input.ModelApprovalStatus === 'Approved');
+    arn !== undefined &&
+    sagemaker
+      .commandCalls(UpdateModelPackageCommand)
+      .some((c) => c.args[0].input.ModelPackageArn === arn && c.args[0].input.ModelApprovalStatus === 'Approved');
 
   return {
     put: async (key, body) => {
@@ -145,7 +165,14 @@ export const startLambdaStack = async (): Promise<LambdaStack> => {
       const text = JSON.stringify(response ?? null) ?? '';
       if (thrown !== undefined) {
         const e = thrown as Error;
-        return { outcome: `threw ${e?.name ?? typeof thrown}`, approved: approvedUpdates(arn), inputError: false, crash: `the handler threw ${e?.name}: ${String(e?.message).slice(0, 200)} (Lambda retries input it cannot fix)`, timedOut: false, texts: [String(e?.message), logs] };
+        return {
+          outcome: `threw ${e?.name ?? typeof thrown}`,
+          approved: approvedUpdates(arn),
+          inputError: false,
+          crash: `the handler threw ${e?.name}: ${String(e?.message).slice(0, 200)} (Lambda retries input it cannot fix)`,
+          timedOut: false,
+          texts: [String(e?.message), logs],
+        };
       }
       return {
         outcome: r.action === 'evaluate' ? `${r.status ?? ''} ${r.decision ?? ''}`.trim() : String(r.action),

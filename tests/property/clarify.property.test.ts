@@ -16,12 +16,28 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { policyYaml, startGateHarness, type GateHarness, type GateOutcome } from '../support/gate-harness.js';
 import { propertyParams, propertyTimeoutMs } from '../support/property-config.js';
-import { arr, BIAS_METRICS, biasCaseArb, explainabilityCaseArb, isReadable, obj, own, passesRule, toText, toValue, val, type BiasCase, type ExplainabilityCase, type Node } from './generators.js';
+import {
+  arr,
+  BIAS_METRICS,
+  biasCaseArb,
+  explainabilityCaseArb,
+  isReadable,
+  obj,
+  own,
+  passesRule,
+  toText,
+  toValue,
+  val,
+  type BiasCase,
+  type ExplainabilityCase,
+  type Node,
+} from './generators.js';
 
 /** Rounding the product allows at a metric domain's edge (src/metrics/metric-domain.ts). */
 const DOMAIN_SLACK = 1e-12;
 
-const biasPolicy = (c: BiasCase): string => policyYaml([{ use: 'bias', with: { facets: [{ column: c.facet.column, sensitive: [c.facet.sensitive] }], metrics: c.rules } }]);
+const biasPolicy = (c: BiasCase): string =>
+  policyYaml([{ use: 'bias', with: { facets: [{ column: c.facet.column, sensitive: [c.facet.sensitive] }], metrics: c.rules } }]);
 
 const explainabilityPolicy = (c: ExplainabilityCase): string =>
   policyYaml([{ use: 'feature-importance', with: { protected: c.protected, topK: c.topK, maxShare: c.maxShare } }]);
@@ -52,13 +68,67 @@ const biasNotApprovable = (c: BiasCase): string | null => {
 
 /** A Clarify bias report with post-training `metrics` for sex = F. */
 const clarifyPost = (metrics: Node[]): Node =>
-  obj([['post_training_bias_metrics', obj([['facets', obj([['sex', arr([obj([['value_or_threshold', val('F')], ['metrics', arr(metrics)]])])]])]])]]);
+  obj([
+    [
+      'post_training_bias_metrics',
+      obj([
+        [
+          'facets',
+          obj([
+            [
+              'sex',
+              arr([
+                obj([
+                  ['value_or_threshold', val('F')],
+                  ['metrics', arr(metrics)],
+                ]),
+              ]),
+            ],
+          ]),
+        ],
+      ]),
+    ],
+  ]);
 
 /** Known hostile shapes tried first: a repeated key, an out-of-domain difference, a string value. */
 const BIAS_EXAMPLES: Array<[BiasCase]> = [
-  [{ facet: { column: 'sex', sensitive: 'F' }, rules: { DI: { min: 0.8, max: 1.25 } }, report: clarifyPost([obj([['name', val('DI')], ['value', val(0.1)], ['value', val(0.95)]])]) }],
-  [{ facet: { column: 'sex', sensitive: 'F' }, rules: { DPPL: { maxAbs: 2 } }, report: clarifyPost([obj([['name', val('DPPL')], ['value', val(1.5)]])]) }],
-  [{ facet: { column: 'sex', sensitive: 'F' }, rules: { DI: { min: 0.8 } }, report: clarifyPost([obj([['name', val('DI')], ['value', val('0.95')]])]) }],
+  [
+    {
+      facet: { column: 'sex', sensitive: 'F' },
+      rules: { DI: { min: 0.8, max: 1.25 } },
+      report: clarifyPost([
+        obj([
+          ['name', val('DI')],
+          ['value', val(0.1)],
+          ['value', val(0.95)],
+        ]),
+      ]),
+    },
+  ],
+  [
+    {
+      facet: { column: 'sex', sensitive: 'F' },
+      rules: { DPPL: { maxAbs: 2 } },
+      report: clarifyPost([
+        obj([
+          ['name', val('DPPL')],
+          ['value', val(1.5)],
+        ]),
+      ]),
+    },
+  ],
+  [
+    {
+      facet: { column: 'sex', sensitive: 'F' },
+      rules: { DI: { min: 0.8 } },
+      report: clarifyPost([
+        obj([
+          ['name', val('DI')],
+          ['value', val('0.95')],
+        ]),
+      ]),
+    },
+  ],
 ];
 
 const shapReport = (entries: Array<[string, Node]>): Node =>
@@ -66,8 +136,32 @@ const shapReport = (entries: Array<[string, Node]>): Node =>
 
 /** Known hostile shapes tried first: a protected feature named after an Object.prototype key, a repeated feature. */
 const EXPLAINABILITY_EXAMPLES: Array<[ExplainabilityCase]> = [
-  [{ protected: ['constructor'], topK: 1, maxShare: { protected: 0.05, anySingleFeature: 0.6 }, report: shapReport([['income', val(0.3)], ['tenure', val(0.3)], ['debt', val(0.3)]]) }],
-  [{ protected: ['sex'], topK: 1, maxShare: { protected: 0.05, anySingleFeature: 0.6 }, report: shapReport([['income', val(0.3)], ['tenure', val(0.3)], ['sex', val(0.5)], ['debt', val(0.3)], ['sex', val(0.001)]]) }],
+  [
+    {
+      protected: ['constructor'],
+      topK: 1,
+      maxShare: { protected: 0.05, anySingleFeature: 0.6 },
+      report: shapReport([
+        ['income', val(0.3)],
+        ['tenure', val(0.3)],
+        ['debt', val(0.3)],
+      ]),
+    },
+  ],
+  [
+    {
+      protected: ['sex'],
+      topK: 1,
+      maxShare: { protected: 0.05, anySingleFeature: 0.6 },
+      report: shapReport([
+        ['income', val(0.3)],
+        ['tenure', val(0.3)],
+        ['sex', val(0.5)],
+        ['debt', val(0.3)],
+        ['sex', val(0.001)],
+      ]),
+    },
+  ],
 ];
 
 const SLACK = 1e-9;
@@ -78,7 +172,8 @@ const explainabilityNotApprovable = (c: ExplainabilityCase): string | null => {
   const shap = own(own(own(own(toValue(c.report), 'explanations'), 'kernel_shap'), 'label0'), 'global_shap_values');
   if (typeof shap !== 'object' || shap === null) return 'no kernel_shap global_shap_values';
   const values = Object.entries(shap as Record<string, unknown>);
-  for (const [f, v] of values) if (typeof v !== 'number' || !Number.isFinite(v)) return `SHAP value of "${f}" is ${JSON.stringify(v) ?? String(v)}, not a finite number`;
+  for (const [f, v] of values)
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `SHAP value of "${f}" is ${JSON.stringify(v) ?? String(v)}, not a finite number`;
   // A global SHAP value may be negative (Clarify's agg_method "median" aggregates signed SHAP
   // values): importance is its magnitude, as the check reads it.
   const nums = (values as Array<[string, number]>).map(([f, v]): [string, number] => [f, Math.abs(v)]);
@@ -98,7 +193,12 @@ const explainabilityNotApprovable = (c: ExplainabilityCase): string | null => {
   return null;
 };
 
-const comparable = (o: GateOutcome): unknown => JSON.parse(JSON.stringify(o).replace(/case-\d+/g, 'case-N').replace(/gate-prop\/\d+/g, 'gate-prop/N'));
+const comparable = (o: GateOutcome): unknown =>
+  JSON.parse(
+    JSON.stringify(o)
+      .replace(/case-\d+/g, 'case-N')
+      .replace(/gate-prop\/\d+/g, 'gate-prop/N'),
+  );
 
 describe('Clarify reports (property)', () => {
   let gate: GateHarness;
@@ -109,46 +209,64 @@ describe('Clarify reports (property)', () => {
     await gate?.close();
   });
 
-  it('bias: APPROVE implies every configured metric was reported once for the facet, finite, in its domain and passed', async () => {
-    let approvals = 0;
-    await fc.assert(
-      fc.asyncProperty(biasCaseArb, async (c) => {
-        const outcome = await gate.evaluate({ policy: biasPolicy(c), evidence: { 'bias-report': toText(c.report) } });
-        if (outcome.kind === 'decided' && outcome.decision === 'approve') {
-          approvals += 1;
-          const why = biasNotApprovable(c);
-          if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy: ${biasPolicy(c)}`);
-        }
-      }),
-      { ...propertyParams(), examples: BIAS_EXAMPLES },
-    );
-    expect(approvals).toBeGreaterThan(0);
-  }, propertyTimeoutMs());
+  it(
+    'bias: APPROVE implies every configured metric was reported once for the facet, finite, in its domain and passed',
+    async () => {
+      let approvals = 0;
+      await fc.assert(
+        fc.asyncProperty(biasCaseArb, async (c) => {
+          const outcome = await gate.evaluate({ policy: biasPolicy(c), evidence: { 'bias-report': toText(c.report) } });
+          if (outcome.kind === 'decided' && outcome.decision === 'approve') {
+            approvals += 1;
+            const why = biasNotApprovable(c);
+            if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy: ${biasPolicy(c)}`);
+          }
+        }),
+        { ...propertyParams(), examples: BIAS_EXAMPLES },
+      );
+      expect(approvals).toBeGreaterThan(0);
+    },
+    propertyTimeoutMs(),
+  );
 
-  it('explainability: APPROVE implies finite non-negative SHAP values, protected features reported, outside the top K and within their shares', async () => {
-    let approvals = 0;
-    await fc.assert(
-      fc.asyncProperty(explainabilityCaseArb, async (c) => {
-        const outcome = await gate.evaluate({ policy: explainabilityPolicy(c), evidence: { 'explainability-report': toText(c.report) } });
-        if (outcome.kind === 'decided' && outcome.decision === 'approve') {
-          approvals += 1;
-          const why = explainabilityNotApprovable(c);
-          if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy: ${explainabilityPolicy(c)}`);
-        }
-      }),
-      { ...propertyParams(), examples: EXPLAINABILITY_EXAMPLES },
-    );
-    expect(approvals).toBeGreaterThan(0);
-  }, propertyTimeoutMs());
+  it(
+    'explainability: APPROVE implies finite non-negative SHAP values, protected features reported, outside the top K and within their shares',
+    async () => {
+      let approvals = 0;
+      await fc.assert(
+        fc.asyncProperty(explainabilityCaseArb, async (c) => {
+          const outcome = await gate.evaluate({ policy: explainabilityPolicy(c), evidence: { 'explainability-report': toText(c.report) } });
+          if (outcome.kind === 'decided' && outcome.decision === 'approve') {
+            approvals += 1;
+            const why = explainabilityNotApprovable(c);
+            if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy: ${explainabilityPolicy(c)}`);
+          }
+        }),
+        { ...propertyParams(), examples: EXPLAINABILITY_EXAMPLES },
+      );
+      expect(approvals).toBeGreaterThan(0);
+    },
+    propertyTimeoutMs(),
+  );
 
-  it('the same Clarify report and policy always give the same decision and reasons', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(biasCaseArb.map((c) => ({ policy: biasPolicy(c), evidence: { 'bias-report': toText(c.report) } })), explainabilityCaseArb.map((c) => ({ policy: explainabilityPolicy(c), evidence: { 'explainability-report': toText(c.report) } }))), async (input) => {
-        const first = await gate.evaluate(input);
-        const second = await gate.evaluate(input);
-        expect(comparable(second)).toEqual(comparable(first));
-      }),
-      propertyParams(0.25),
-    );
-  }, propertyTimeoutMs(500, 0.25));
+  it(
+    'the same Clarify report and policy always give the same decision and reasons',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            biasCaseArb.map((c) => ({ policy: biasPolicy(c), evidence: { 'bias-report': toText(c.report) } })),
+            explainabilityCaseArb.map((c) => ({ policy: explainabilityPolicy(c), evidence: { 'explainability-report': toText(c.report) } })),
+          ),
+          async (input) => {
+            const first = await gate.evaluate(input);
+            const second = await gate.evaluate(input);
+            expect(comparable(second)).toEqual(comparable(first));
+          },
+        ),
+        propertyParams(0.25),
+      );
+    },
+    propertyTimeoutMs(500, 0.25),
+  );
 });

@@ -63,7 +63,29 @@ const pathsOf = (value: unknown, prefix: string[] = []): string[][] => {
 const EVENT_PATHS = pathsOf(eventOf(1, 'x'));
 
 const hostileValueArb: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, 42, -1, 0, 1e308, true, '', 'x', '__proto__', 'constructor', [], {}, `a${ESC}[2J${ESC}]0;t\u0007`, 'Approved', 'PendingManualApproval', 'Completed', GOOD_METRICS, 'file:good.json', arnOf(1), '../../etc/passwd', 'x'.repeat(5000)),
+  fc.constantFrom(
+    null,
+    42,
+    -1,
+    0,
+    1e308,
+    true,
+    '',
+    'x',
+    '__proto__',
+    'constructor',
+    [],
+    {},
+    `a${ESC}[2J${ESC}]0;t\u0007`,
+    'Approved',
+    'PendingManualApproval',
+    'Completed',
+    GOOD_METRICS,
+    'file:good.json',
+    arnOf(1),
+    '../../etc/passwd',
+    'x'.repeat(5000),
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
@@ -85,7 +107,12 @@ const apply = (event: Record<string, unknown>, m: Mutation): void => {
   const target = node as Record<string, unknown>;
   if (m.kind === 'proto') {
     // An own "__proto__" key, as JSON.parse makes it: content that must never be read as the event's own.
-    Object.defineProperty(target, '__proto__', { value: { ModelMetrics: GOOD_METRICS, ModelApprovalStatus: 'PendingManualApproval' }, enumerable: true, configurable: true, writable: true });
+    Object.defineProperty(target, '__proto__', {
+      value: { ModelMetrics: GOOD_METRICS, ModelApprovalStatus: 'PendingManualApproval' },
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
     return;
   }
   const last = m.path[m.path.length - 1]!;
@@ -93,7 +120,11 @@ const apply = (event: Record<string, unknown>, m: Mutation): void => {
   else Object.defineProperty(target, last, { value: structuredClone(m.value), enumerable: true, configurable: true, writable: true });
 };
 
-type Outcome = { kind: 'decided'; decision: string } | { kind: 'ignore' | 'in_progress' | 'promote' } | { kind: 'input-error'; name: string } | { kind: 'unclassified'; name: string; message: string };
+type Outcome =
+  | { kind: 'decided'; decision: string }
+  | { kind: 'ignore' | 'in_progress' | 'promote' }
+  | { kind: 'input-error'; name: string }
+  | { kind: 'unclassified'; name: string; message: string };
 
 describe('registry events (property)', () => {
   let dir: string;
@@ -103,11 +134,21 @@ describe('registry events (property)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mg-prop-events-'));
     mkdirSync(join(dir, 'policies'));
-    writeFileSync(join(dir, 'policies', 'gate.yaml'), policyYaml([{ use: 'model-quality', with: { problemType: 'binary_classification', metrics: { auc: { min: 0.8 }, accuracy: { min: 0.75 } } } }]));
+    writeFileSync(
+      join(dir, 'policies', 'gate.yaml'),
+      policyYaml([{ use: 'model-quality', with: { problemType: 'binary_classification', metrics: { auc: { min: 0.8 }, accuracy: { min: 0.75 } } } }]),
+    );
     writeFileSync(join(dir, 'failing.json'), FAILING);
     writeFileSync(join(dir, 'good.json'), GOOD);
     const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-    stack = await composeLocal({ stateDir: join(dir, 'state'), seedFrom: null, policies: join(dir, 'policies'), baseDir: dir, logger: silent, outboxSink: () => undefined });
+    stack = await composeLocal({
+      stateDir: join(dir, 'state'),
+      seedFrom: null,
+      policies: join(dir, 'policies'),
+      baseDir: dir,
+      logger: silent,
+      outboxSink: () => undefined,
+    });
   });
   afterAll(async () => {
     await stack?.close();
@@ -135,30 +176,38 @@ describe('registry events (property)', () => {
     }
   };
 
-  it('no event approves a version whose registered evidence fails, and every event gets a classified outcome', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(mutationArb, { minLength: 0, maxLength: 3 }), async (mutations) => {
-        const { arn, event } = await mutatedEvent(mutations);
-        const outcome = await outcomeOf(event);
-        if (outcome.kind === 'unclassified') throw new Error(`unclassified failure ${outcome.name}: ${outcome.message}\nevent: ${JSON.stringify(event)}`);
-        if (outcome.kind === 'decided' && outcome.decision === 'approve') throw new Error(`approved: ${JSON.stringify(event)}`);
-        const status = (await stack.registry.describe(arn)).ModelApprovalStatus;
-        if (status === 'Approved') throw new Error(`the registry says Approved after: ${JSON.stringify(event)}`);
-      }),
-      propertyParams(),
-    );
-  }, propertyTimeoutMs());
+  it(
+    'no event approves a version whose registered evidence fails, and every event gets a classified outcome',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutationArb, { minLength: 0, maxLength: 3 }), async (mutations) => {
+          const { arn, event } = await mutatedEvent(mutations);
+          const outcome = await outcomeOf(event);
+          if (outcome.kind === 'unclassified') throw new Error(`unclassified failure ${outcome.name}: ${outcome.message}\nevent: ${JSON.stringify(event)}`);
+          if (outcome.kind === 'decided' && outcome.decision === 'approve') throw new Error(`approved: ${JSON.stringify(event)}`);
+          const status = (await stack.registry.describe(arn)).ModelApprovalStatus;
+          if (status === 'Approved') throw new Error(`the registry says Approved after: ${JSON.stringify(event)}`);
+        }),
+        propertyParams(),
+      );
+    },
+    propertyTimeoutMs(),
+  );
 
-  it('the same event gives the same class of outcome twice', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 2 }), async (mutations) => {
-        const { event } = await mutatedEvent(mutations);
-        const first = await outcomeOf(structuredClone(event));
-        const second = await outcomeOf(structuredClone(event));
-        // A repeat of a decided event returns the first run: same decision.
-        expect(second).toEqual(first);
-      }),
-      propertyParams(0.25),
-    );
-  }, propertyTimeoutMs(500, 0.25));
+  it(
+    'the same event gives the same class of outcome twice',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 2 }), async (mutations) => {
+          const { event } = await mutatedEvent(mutations);
+          const first = await outcomeOf(structuredClone(event));
+          const second = await outcomeOf(structuredClone(event));
+          // A repeat of a decided event returns the first run: same decision.
+          expect(second).toEqual(first);
+        }),
+        propertyParams(0.25),
+      );
+    },
+    propertyTimeoutMs(500, 0.25),
+  );
 });

@@ -12,10 +12,7 @@ import fc from 'fast-check';
 
 /** A JSON-ish tree: objects are entry lists so that a key may repeat; `raw` is written verbatim. */
 export type Node =
-  | { t: 'raw'; text: string }
-  | { t: 'val'; v: string | number | boolean | null }
-  | { t: 'arr'; items: Node[] }
-  | { t: 'obj'; entries: Array<[string, Node]> };
+  { t: 'raw'; text: string } | { t: 'val'; v: string | number | boolean | null } | { t: 'arr'; items: Node[] } | { t: 'obj'; entries: Array<[string, Node]> };
 
 export const raw = (text: string): Node => ({ t: 'raw', text });
 export const val = (v: string | number | boolean | null): Node => ({ t: 'val', v });
@@ -80,7 +77,17 @@ export const toValue = (node: Node): unknown => {
 };
 
 /** `Object.prototype` names: a lookup that is not an own-property check finds something for these. */
-export const PROTOTYPE_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__'] as const;
+export const PROTOTYPE_NAMES = [
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__proto__',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+] as const;
 
 /** The own value of `key` in a parsed object, never one from the prototype chain. */
 export const own = (o: unknown, key: string): unknown =>
@@ -103,7 +110,11 @@ const bound = (lo: number, hi: number) => fc.integer({ min: Math.round(lo * 100)
 /** A rule with at least one of min / max (and maxAbs when `abs`). */
 export const ruleArb = (lo: number, hi: number, abs = false): fc.Arbitrary<Rule> =>
   fc
-    .record({ min: fc.option(bound(lo, hi), { nil: undefined }), max: fc.option(bound(lo, hi), { nil: undefined }), maxAbs: abs ? fc.option(bound(0, hi), { nil: undefined }) : fc.constant(undefined) })
+    .record({
+      min: fc.option(bound(lo, hi), { nil: undefined }),
+      max: fc.option(bound(lo, hi), { nil: undefined }),
+      maxAbs: abs ? fc.option(bound(0, hi), { nil: undefined }) : fc.constant(undefined),
+    })
     .filter((r) => r.min !== undefined || r.max !== undefined || r.maxAbs !== undefined)
     .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as Rule);
 
@@ -125,10 +136,34 @@ export const metricValueArb = (domain: readonly [number, number]): fc.Arbitrary<
 /** Wraps a value as Model Monitor writes a metric: `{ value, standard_deviation }`, sometimes wrongly shaped. */
 export const monitorMetricArb = (domain: readonly [number, number]): fc.Arbitrary<Node> =>
   fc.oneof(
-    { weight: 10, arbitrary: metricValueArb(domain).map((v) => obj([['value', v], ['standard_deviation', val(0.01)]])) },
+    {
+      weight: 10,
+      arbitrary: metricValueArb(domain).map((v) =>
+        obj([
+          ['value', v],
+          ['standard_deviation', val(0.01)],
+        ]),
+      ),
+    },
     { weight: 1, arbitrary: metricValueArb(domain) },
-    { weight: 1, arbitrary: metricValueArb(domain).map((v) => obj([['value', v], ['value', val(0.99)]])) },
-    { weight: 1, arbitrary: metricValueArb(domain).map((v) => obj([['value', val(0.99)], ['value', v]])) },
+    {
+      weight: 1,
+      arbitrary: metricValueArb(domain).map((v) =>
+        obj([
+          ['value', v],
+          ['value', val(0.99)],
+        ]),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: metricValueArb(domain).map((v) =>
+        obj([
+          ['value', val(0.99)],
+          ['value', v],
+        ]),
+      ),
+    },
     { weight: 1, arbitrary: metricValueArb(domain).map((v) => obj([['standard_deviation', v]])) },
   );
 
@@ -137,8 +172,17 @@ export const QUALITY_METRICS = {
   binary_classification: {
     section: 'binary_classification_metrics',
     metrics: {
-      auc: [0, 1], accuracy: [0, 1], precision: [0, 1], recall: [0, 1], f1: [0, 1], f0_5: [0, 1], f2: [0, 1],
-      true_positive_rate: [0, 1], false_positive_rate: [0, 1], true_negative_rate: [0, 1], false_negative_rate: [0, 1],
+      auc: [0, 1],
+      accuracy: [0, 1],
+      precision: [0, 1],
+      recall: [0, 1],
+      f1: [0, 1],
+      f0_5: [0, 1],
+      f2: [0, 1],
+      true_positive_rate: [0, 1],
+      false_positive_rate: [0, 1],
+      true_negative_rate: [0, 1],
+      false_negative_rate: [0, 1],
     },
   },
   regression: {
@@ -151,7 +195,10 @@ export type ProblemType = keyof typeof QUALITY_METRICS;
 
 /** A metric name a policy may configure: a known one, or now and then a prototype name. */
 const configuredNameArb = (known: string[]): fc.Arbitrary<string> =>
-  fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES.filter((n) => /^[A-Za-z]/.test(n))) });
+  fc.oneof(
+    { weight: 12, arbitrary: fc.constantFrom(...known) },
+    { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES.filter((n) => /^[A-Za-z]/.test(n))) },
+  );
 
 /** A generated quality case: the policy's metric rules and the statistics report. */
 export interface QualityCase {
@@ -164,11 +211,15 @@ export const qualityCaseArb: fc.Arbitrary<QualityCase> = fc.constantFrom<Problem
   const { section, metrics } = QUALITY_METRICS[problemType];
   const known = Object.keys(metrics);
   const domainOf = (name: string): readonly [number, number] => (own(metrics, name) as readonly [number, number] | undefined) ?? [0, 1];
-  const rulesArb = fc.uniqueArray(configuredNameArb(known), { minLength: 1, maxLength: 4 }).chain((names) =>
-    fc.tuple(...names.map((n) => ruleArb(problemType === 'regression' && n !== 'r2' ? 0 : -0.2, problemType === 'regression' && n !== 'r2' ? 50 : 1.2, false))).map((rules) =>
-      Object.fromEntries(names.map((n, i) => [n, rules[i]!])),
-    ),
-  );
+  const rulesArb = fc
+    .uniqueArray(configuredNameArb(known), { minLength: 1, maxLength: 4 })
+    .chain((names) =>
+      fc
+        .tuple(
+          ...names.map((n) => ruleArb(problemType === 'regression' && n !== 'r2' ? 0 : -0.2, problemType === 'regression' && n !== 'r2' ? 50 : 1.2, false)),
+        )
+        .map((rules) => Object.fromEntries(names.map((n, i) => [n, rules[i]!]))),
+    );
   return rulesArb.chain((rules) => {
     // Present metrics: the configured ones (mostly), some others, and now and then a prototype-named key.
     const names = [...new Set([...Object.keys(rules), ...known])];
@@ -211,9 +262,36 @@ export interface BiasCase {
 
 const clarifyMetricArb = (name: string, domain: readonly [number, number]): fc.Arbitrary<Node> =>
   fc.oneof(
-    { weight: 10, arbitrary: metricValueArb([domain[0], Math.min(domain[1], 3)]).map((v) => obj([['name', val(name)], ['description', val(name)], ['value', v]])) },
-    { weight: 1, arbitrary: fc.constant(obj([['name', val(name)], ['value', val(null)], ['error', val('Division by zero')]])) },
-    { weight: 1, arbitrary: metricValueArb(domain).map((v) => obj([['name', val(name)], ['value', v], ['value', val(0.9)]])) },
+    {
+      weight: 10,
+      arbitrary: metricValueArb([domain[0], Math.min(domain[1], 3)]).map((v) =>
+        obj([
+          ['name', val(name)],
+          ['description', val(name)],
+          ['value', v],
+        ]),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant(
+        obj([
+          ['name', val(name)],
+          ['value', val(null)],
+          ['error', val('Division by zero')],
+        ]),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: metricValueArb(domain).map((v) =>
+        obj([
+          ['name', val(name)],
+          ['value', v],
+          ['value', val(0.9)],
+        ]),
+      ),
+    },
     { weight: 1, arbitrary: fc.constantFrom(val(name), val(null), arr([]), obj([['value', val(0.9)]])) },
   );
 
@@ -228,7 +306,9 @@ export const biasCaseArb: fc.Arbitrary<BiasCase> = fc
     fc
       .record({
         rules: fc.tuple(...names.map((n) => (BIAS_METRICS[n].domain[0] < 0 ? ruleArb(-0.5, 0.5, true) : ruleArb(0, 2, false)))),
-        present: fc.tuple(...(Object.keys(BIAS_METRICS) as Array<keyof typeof BIAS_METRICS>).map((n) => fc.tuple(fc.nat(9), clarifyMetricArb(n, BIAS_METRICS[n].domain)))),
+        present: fc.tuple(
+          ...(Object.keys(BIAS_METRICS) as Array<keyof typeof BIAS_METRICS>).map((n) => fc.tuple(fc.nat(9), clarifyMetricArb(n, BIAS_METRICS[n].domain))),
+        ),
       })
       .map(({ rules, present }) => {
         const all = Object.keys(BIAS_METRICS) as Array<keyof typeof BIAS_METRICS>;
@@ -238,7 +318,20 @@ export const biasCaseArb: fc.Arbitrary<BiasCase> = fc
           return obj([
             ['label', val('target')],
             ['label_value_or_threshold', val('1')],
-            ['facets', obj([[col, arr([obj([['value_or_threshold', val(sensitive)], ['metrics', arr(metrics)]])])]])],
+            [
+              'facets',
+              obj([
+                [
+                  col,
+                  arr([
+                    obj([
+                      ['value_or_threshold', val(sensitive)],
+                      ['metrics', arr(metrics)],
+                    ]),
+                  ]),
+                ],
+              ]),
+            ],
           ]);
         };
         const report = obj([
@@ -277,11 +370,28 @@ export const explainabilityCaseArb: fc.Arbitrary<ExplainabilityCase> = fc
     method: fc.constantFrom('kernel_shap', 'kernel_shap', 'kernel_shap', 'kernel_shap', 'constructor'),
   })
   .map(({ protected: prot, topK, maxShare, base, sensitive, hostile, duplicate, method }) => {
-    const keep = (names: string[], values: Array<[number, Node]>): Array<[string, Node]> => names.flatMap((n, i) => (values[i]![0] === 0 ? [] : [[n, values[i]![1]] as [string, Node]]));
+    const keep = (names: string[], values: Array<[number, Node]>): Array<[string, Node]> =>
+      names.flatMap((n, i) => (values[i]![0] === 0 ? [] : [[n, values[i]![1]] as [string, Node]]));
     const entries = [...keep(BASE_FEATURES, base), ...keep(SENSITIVE_FEATURES, sensitive), ...hostile, ...(duplicate ? [duplicate] : [])];
     const report = obj([
       ['version', val('1.0')],
-      ['explanations', obj([[method, obj([['label0', obj([['expected_value', val(0.31)], ['global_shap_values', obj(entries)]])]])]])],
+      [
+        'explanations',
+        obj([
+          [
+            method,
+            obj([
+              [
+                'label0',
+                obj([
+                  ['expected_value', val(0.31)],
+                  ['global_shap_values', obj(entries)],
+                ]),
+              ],
+            ]),
+          ],
+        ]),
+      ],
     ]);
     return { protected: prot, topK, maxShare, report };
   });

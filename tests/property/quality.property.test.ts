@@ -14,7 +14,21 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { policyYaml, startGateHarness, type GateHarness, type GateOutcome } from '../support/gate-harness.js';
 import { propertyParams, propertyTimeoutMs } from '../support/property-config.js';
-import { corruptionArb, isReadable, obj, own, passesRule, QUALITY_METRICS, qualityCaseArb, raw, toText, toValue, val, type Node, type QualityCase } from './generators.js';
+import {
+  corruptionArb,
+  isReadable,
+  obj,
+  own,
+  passesRule,
+  QUALITY_METRICS,
+  qualityCaseArb,
+  raw,
+  toText,
+  toValue,
+  val,
+  type Node,
+  type QualityCase,
+} from './generators.js';
 
 /** Rounding the product allows at a metric domain's edge (src/metrics/metric-domain.ts). */
 const DOMAIN_SLACK = 1e-12;
@@ -40,14 +54,40 @@ export const whyNotApprovable = (c: QualityCase): string | null => {
   return null;
 };
 
-const binary = (metrics: Array<[string, Node]>): Node => obj([['version', val(0)], ['binary_classification_metrics', obj(metrics)]]);
-const m = (v: Node): Node => obj([['value', v], ['standard_deviation', val(0.01)]]);
+const binary = (metrics: Array<[string, Node]>): Node =>
+  obj([
+    ['version', val(0)],
+    ['binary_classification_metrics', obj(metrics)],
+  ]);
+const m = (v: Node): Node =>
+  obj([
+    ['value', v],
+    ['standard_deviation', val(0.01)],
+  ]);
 
 /** The issue's rows as examples that every run tries first (issue 9, rows 2, 3, 5 and 6). */
 const ISSUE_EXAMPLES: Array<[QualityCase]> = [
   [{ problemType: 'binary_classification', rules: { auc: { min: 0.8 } }, report: binary([['auc', m(val('Infinity'))]]) }],
-  [{ problemType: 'binary_classification', rules: { auc: { min: 0.8 }, accuracy: { min: 0.75 } }, report: binary([['auc', m(val(1.5))], ['accuracy', m(val(1.5))]]) }],
-  [{ problemType: 'binary_classification', rules: { auc: { min: 0.8 } }, report: binary([['auc', m(val(0.1))], ['auc', m(val(0.93))]]) }],
+  [
+    {
+      problemType: 'binary_classification',
+      rules: { auc: { min: 0.8 }, accuracy: { min: 0.75 } },
+      report: binary([
+        ['auc', m(val(1.5))],
+        ['accuracy', m(val(1.5))],
+      ]),
+    },
+  ],
+  [
+    {
+      problemType: 'binary_classification',
+      rules: { auc: { min: 0.8 } },
+      report: binary([
+        ['auc', m(val(0.1))],
+        ['auc', m(val(0.93))],
+      ]),
+    },
+  ],
   [{ problemType: 'binary_classification', rules: { constructor: { min: 0.9 } }, report: binary([['auc', m(val(0.93))]]) }],
   [{ problemType: 'binary_classification', rules: { auc: { min: 0.8 } }, report: binary([['auc', m(raw('1e999'))]]) }],
 ];
@@ -55,7 +95,13 @@ const ISSUE_EXAMPLES: Array<[QualityCase]> = [
 const describeOutcome = (o: GateOutcome): string => (o.kind === 'decided' ? `${o.decision}: ${o.reasons.join(' | ')}` : `${o.name}: ${o.message}`);
 
 /** Outcomes compared across two runs: paths and versions of the throw-away inputs normalised. */
-const comparable = (o: GateOutcome): unknown => JSON.parse(JSON.stringify(o).replace(/case-\d+/g, 'case-N').replace(/gate-prop\/\d+/g, 'gate-prop/N').replace(/"ModelPackageVersion":\d+/g, ''));
+const comparable = (o: GateOutcome): unknown =>
+  JSON.parse(
+    JSON.stringify(o)
+      .replace(/case-\d+/g, 'case-N')
+      .replace(/gate-prop\/\d+/g, 'gate-prop/N')
+      .replace(/"ModelPackageVersion":\d+/g, ''),
+  );
 
 describe('model quality reports (property)', () => {
   let gate: GateHarness;
@@ -66,47 +112,61 @@ describe('model quality reports (property)', () => {
     await gate?.close();
   });
 
-  it('APPROVE implies every configured metric was present, finite, in its domain and passed', async () => {
-    let approvals = 0;
-    await fc.assert(
-      fc.asyncProperty(qualityCaseArb, async (c) => {
-        const outcome = await gate.evaluate({ policy: policyOf(c), evidence: { 'model-quality-statistics': toText(c.report) } });
-        if (outcome.kind === 'decided' && outcome.decision === 'approve') {
-          approvals += 1;
-          const why = whyNotApprovable(c);
-          if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy rules: ${JSON.stringify(c.rules)}`);
-        }
-      }),
-      { ...propertyParams(), examples: ISSUE_EXAMPLES },
-    );
-    // The generators must reach approvals too, or the property above proves nothing.
-    expect(approvals).toBeGreaterThan(0);
-  }, propertyTimeoutMs());
+  it(
+    'APPROVE implies every configured metric was present, finite, in its domain and passed',
+    async () => {
+      let approvals = 0;
+      await fc.assert(
+        fc.asyncProperty(qualityCaseArb, async (c) => {
+          const outcome = await gate.evaluate({ policy: policyOf(c), evidence: { 'model-quality-statistics': toText(c.report) } });
+          if (outcome.kind === 'decided' && outcome.decision === 'approve') {
+            approvals += 1;
+            const why = whyNotApprovable(c);
+            if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy rules: ${JSON.stringify(c.rules)}`);
+          }
+        }),
+        { ...propertyParams(), examples: ISSUE_EXAMPLES },
+      );
+      // The generators must reach approvals too, or the property above proves nothing.
+      expect(approvals).toBeGreaterThan(0);
+    },
+    propertyTimeoutMs(),
+  );
 
-  it('a report that is not a readable report (truncated, concatenated, garbage, nested) never approves', async () => {
-    // An approving report, then corrupted.
-    const good = `{"version":0,"dataset":{"item_count":5000},"binary_classification_metrics":{"auc":{"value":0.93,"standard_deviation":0.01},"accuracy":{"value":0.88,"standard_deviation":0.01}}}`;
-    const policy = policyYaml([{ use: 'model-quality', with: { problemType: 'binary_classification', metrics: { auc: { min: 0.8 }, accuracy: { min: 0.75 } } } }]);
-    const baseline = await gate.evaluate({ policy, evidence: { 'model-quality-statistics': good } });
-    expect(describeOutcome(baseline)).toMatch(/^approve/);
-    await fc.assert(
-      fc.asyncProperty(corruptionArb(good), async ({ kind, text }) => {
-        const outcome = await gate.evaluate({ policy, evidence: { 'model-quality-statistics': text } });
-        if (outcome.kind === 'decided' && outcome.decision === 'approve') throw new Error(`approved a ${kind} report: ${text.slice(0, 200)}`);
-      }),
-      propertyParams(0.5),
-    );
-  }, propertyTimeoutMs());
+  it(
+    'a report that is not a readable report (truncated, concatenated, garbage, nested) never approves',
+    async () => {
+      // An approving report, then corrupted.
+      const good = `{"version":0,"dataset":{"item_count":5000},"binary_classification_metrics":{"auc":{"value":0.93,"standard_deviation":0.01},"accuracy":{"value":0.88,"standard_deviation":0.01}}}`;
+      const policy = policyYaml([
+        { use: 'model-quality', with: { problemType: 'binary_classification', metrics: { auc: { min: 0.8 }, accuracy: { min: 0.75 } } } },
+      ]);
+      const baseline = await gate.evaluate({ policy, evidence: { 'model-quality-statistics': good } });
+      expect(describeOutcome(baseline)).toMatch(/^approve/);
+      await fc.assert(
+        fc.asyncProperty(corruptionArb(good), async ({ kind, text }) => {
+          const outcome = await gate.evaluate({ policy, evidence: { 'model-quality-statistics': text } });
+          if (outcome.kind === 'decided' && outcome.decision === 'approve') throw new Error(`approved a ${kind} report: ${text.slice(0, 200)}`);
+        }),
+        propertyParams(0.5),
+      );
+    },
+    propertyTimeoutMs(),
+  );
 
-  it('the same report and policy always give the same decision and reasons', async () => {
-    await fc.assert(
-      fc.asyncProperty(qualityCaseArb, async (c) => {
-        const input = { policy: policyOf(c), evidence: { 'model-quality-statistics': toText(c.report) } };
-        const first = await gate.evaluate(input);
-        const second = await gate.evaluate(input);
-        expect(comparable(second)).toEqual(comparable(first));
-      }),
-      propertyParams(0.25),
-    );
-  }, propertyTimeoutMs(500, 0.25));
+  it(
+    'the same report and policy always give the same decision and reasons',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(qualityCaseArb, async (c) => {
+          const input = { policy: policyOf(c), evidence: { 'model-quality-statistics': toText(c.report) } };
+          const first = await gate.evaluate(input);
+          const second = await gate.evaluate(input);
+          expect(comparable(second)).toEqual(comparable(first));
+        }),
+        propertyParams(0.25),
+      );
+    },
+    propertyTimeoutMs(500, 0.25),
+  );
 });

@@ -47,7 +47,9 @@ export const schemaProblems = (check: AnyCheckDefinition): string[] => {
 export const readmeProblems = (check: AnyCheckDefinition, checkDir: string): string[] => {
   const path = join(checkDir, 'README.md');
   if (!existsSync(path)) return [`${path} is missing`];
-  const headings = readFileSync(path, 'utf8').split('\n').filter((l) => /^#{1,6}\s/.test(l));
+  const headings = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => /^#{1,6}\s/.test(l));
   const h2 = headings.filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trim().toLowerCase());
   const problems = README_SECTIONS.filter((s) => !h2.some((h) => h.startsWith(s.toLowerCase()))).map((s) => `${path}: no "## ${s}" section`);
   const options = Object.keys((check.configSchema['properties'] as Record<string, unknown> | undefined) ?? {});

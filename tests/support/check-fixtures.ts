@@ -51,10 +51,7 @@ const validateFixture = createAjv().compile({
     config: { type: 'object' },
     evidence: evidenceMap,
     champion: {
-      anyOf: [
-        { type: 'null' },
-        { type: 'object', additionalProperties: false, required: ['evidence'], properties: { evidence: evidenceMap } },
-      ],
+      anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: false, required: ['evidence'], properties: { evidence: evidenceMap } }],
     },
     expect: {
       type: 'object',
@@ -66,8 +63,7 @@ const validateFixture = createAjv().compile({
 });
 
 /** The status a fixture file name promises, or `undefined` when the name has no known prefix. */
-export const statusOfFixtureName = (fileName: string): CheckStatus | undefined =>
-  FIXTURE_PREFIXES.find(([prefix]) => fileName.startsWith(prefix))?.[1];
+export const statusOfFixtureName = (fileName: string): CheckStatus | undefined => FIXTURE_PREFIXES.find(([prefix]) => fileName.startsWith(prefix))?.[1];
 
 /**
  * Reads every `*.json` directly under `<checkDir>/fixtures` (not `fixtures/data/`), sorted by name.
@@ -77,7 +73,9 @@ export const loadFixtures = (checkDir: string): CheckFixture[] => {
   const dir = join(checkDir, 'fixtures');
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json') && statSync(join(dir, n)).isFile()).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json') && statSync(join(dir, n)).isFile())
+      .sort();
   } catch {
     return [];
   }
@@ -108,8 +106,12 @@ const fileHandle = (name: string, path: string): EvidenceHandle => {
 export const fixtureEvidence = (items: Record<string, unknown>, fixturesDir: string): EvidenceSet =>
   Object.fromEntries(
     Object.entries(items).map(([name, value]) => {
-      const isFile = typeof value === 'object' && value !== null && !Array.isArray(value)
-        && Object.keys(value).length === 1 && typeof (value as Record<string, unknown>)['$file'] === 'string';
+      const isFile =
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length === 1 &&
+        typeof (value as Record<string, unknown>)['$file'] === 'string';
       if (isFile) return [name, fileHandle(name, resolve(fixturesDir, (value as { $file: string }).$file))];
       return [name, inlineEvidence(name, typeof value === 'string' ? value : JSON.stringify(value))];
     }),
@@ -132,10 +134,11 @@ export const runFixture = async (check: AnyCheckDefinition, fixture: CheckFixtur
   const registry = createCheckRegistry([check]);
   const { config, problems } = registry.resolveConfig(check.id, fixture.config, `${fixture.file} at /config`);
   const ctx = testContext();
-  const [result] = await runChecks(
-    [{ id: check.id, severity: 'blocking', definition: check, config, configProblems: problems }],
-    fixtureInput(fixture),
-    { concurrency: 1, defaultTimeoutMs: 30_000, logger: ctx.logger, now: ctx.now },
-  );
+  const [result] = await runChecks([{ id: check.id, severity: 'blocking', definition: check, config, configProblems: problems }], fixtureInput(fixture), {
+    concurrency: 1,
+    defaultTimeoutMs: 30_000,
+    logger: ctx.logger,
+    now: ctx.now,
+  });
   return result!;
 };

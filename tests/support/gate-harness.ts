@@ -29,8 +29,7 @@ const MODEL_METRICS_PATH: Record<string, readonly [string, string]> = {
 
 /** What one gate run came to: a decision, or the error that stopped it before one. */
 export type GateOutcome =
-  | { kind: 'decided'; decision: Decision; reasons: string[]; checks: Array<{ id: string; status: string }> }
-  | { kind: 'error'; name: string; message: string };
+  { kind: 'decided'; decision: Decision; reasons: string[]; checks: Array<{ id: string; status: string }> } | { kind: 'error'; name: string; message: string };
 
 export interface GateInput {
   /** The policy file's bytes. Its `match` must cover group `gate-prop`. */

@@ -62,10 +62,7 @@ export const checkSubject = (evidence: Record<string, string | object>, pkg: Mod
 });
 
 /** A CheckInput: the candidate's evidence and, optionally, the champion's. */
-export const checkInput = (
-  evidence: Record<string, string | object>,
-  champion: Record<string, string | object> | null = null,
-): CheckInput => ({
+export const checkInput = (evidence: Record<string, string | object>, champion: Record<string, string | object> | null = null): CheckInput => ({
   ...checkSubject(evidence),
   champion: champion ? checkSubject(champion, testPackage('credit-risk', 1, { ModelApprovalStatus: 'Approved' })) : null,
 });

@@ -53,9 +53,7 @@ export const makeRunRecord = (overrides: Partial<RunRecord> = {}): RunRecord => 
   ],
   champion: { arn: 'arn:aws:sagemaker:eu-west-1:111111111111:model-package/credit-risk/1', version: '1' },
   registeredBy: ['arn:aws:iam::111111111111:role/ml-engineer'],
-  evidence: [
-    { name: 'bias-report', uri: 's3://models/credit-risk/2/bias/analysis.json', source: 'ModelMetrics', digest: `sha256:${'cd'.repeat(32)}` },
-  ],
+  evidence: [{ name: 'bias-report', uri: 's3://models/credit-risk/2/bias/analysis.json', source: 'ModelMetrics', digest: `sha256:${'cd'.repeat(32)}` }],
   waivers: { applied: [], expired: [] },
   trigger: { source: 'eventbridge', eventId: 'e-0001' },
   startedAt: '2025-06-01T10:00:00.000Z',

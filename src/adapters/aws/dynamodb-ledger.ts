@@ -50,8 +50,7 @@ const requireText = (value: unknown, where: string): string => {
 /** The run item's attribute holding the audit entries written with the record (JSON array). */
 const RUN_AUDIT_ATTRIBUTE = 'audit';
 
-const encodedBytes = (encoded: EncodedRecord): number =>
-  'record' in encoded ? Buffer.byteLength(encoded.record, 'utf8') : encoded.recordGz.byteLength;
+const encodedBytes = (encoded: EncodedRecord): number => ('record' in encoded ? Buffer.byteLength(encoded.record, 'utf8') : encoded.recordGz.byteLength);
 
 /** Checks an audit entry's fields (and its run, when given); returns its time, normalised. */
 const validateAudit = (entry: AuditEntry, where: string, runId?: string): string => {

@@ -76,9 +76,7 @@ export class KmsSigner implements Signer {
   async sign(message: Uint8Array): Promise<Uint8Array> {
     let out;
     try {
-      out = await this.#client.send(
-        new SignCommand({ KeyId: this.keyId, Message: sha256(message), MessageType: 'DIGEST', SigningAlgorithm: ECDSA_SHA_256 }),
-      );
+      out = await this.#client.send(new SignCommand({ KeyId: this.keyId, Message: sha256(message), MessageType: 'DIGEST', SigningAlgorithm: ECDSA_SHA_256 }));
     } catch (err) {
       throw new AwsCallError('KMS', 'Sign', this.keyId, err);
     }

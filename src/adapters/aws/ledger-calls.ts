@@ -9,8 +9,7 @@ import { guardLedgerCall } from './ledger-errors.js';
 type Item = Record<string, unknown>;
 type Key = Record<string, string>;
 
-export const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+export const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /** A Put that succeeds only when no item has the key; `false` when one has. */
 export const putIfAbsent = async (client: DynamoDBDocumentClient, table: string, item: Item): Promise<boolean> => {
@@ -44,12 +43,7 @@ export const updateIf = async (client: DynamoDBDocumentClient, table: string, in
 };
 
 /** A consistent GetItem, optionally of a few top-level attributes only. */
-export const getItem = async (
-  client: DynamoDBDocumentClient,
-  table: string,
-  key: Key,
-  attributes?: readonly string[],
-): Promise<Item | undefined> => {
+export const getItem = async (client: DynamoDBDocumentClient, table: string, key: Key, attributes?: readonly string[]): Promise<Item | undefined> => {
   const projection =
     attributes === undefined
       ? {}

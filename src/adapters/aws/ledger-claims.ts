@@ -65,7 +65,12 @@ export class LedgerClaims {
     // The lease expired. Fence the holder's run first: from here on it cannot be recorded, so a
     // holder that was only slow cannot write a second run for this key after we take over.
     const fenced = await putIfAbsent(this.client, this.table, {
-      ...keys.run(current.runId), kind: FENCE_KIND, runId: current.runId, dedupeKey, fencedBy: runId, fencedAt: now.toISOString(),
+      ...keys.run(current.runId),
+      kind: FENCE_KIND,
+      runId: current.runId,
+      dedupeKey,
+      fencedBy: runId,
+      fencedAt: now.toISOString(),
     });
     if (!fenced) {
       const slot = await getItem(this.client, this.table, keys.run(current.runId), ['kind']);
@@ -84,8 +89,13 @@ export class LedgerClaims {
       UpdateExpression: 'SET runId = :runId, claimedAt = :claimedAt, leaseUntil = :until, takeovers = takeovers + :one, previousRunId = :seenRun',
       ConditionExpression: 'runId = :seenRun AND leaseUntil = :seenLease AND complete = :false',
       ExpressionAttributeValues: {
-        ':runId': runId, ':claimedAt': now.toISOString(), ':until': nowMs + leaseMs, ':one': 1,
-        ':seenRun': current.runId, ':seenLease': current.leaseUntil, ':false': false,
+        ':runId': runId,
+        ':claimedAt': now.toISOString(),
+        ':until': nowMs + leaseMs,
+        ':one': 1,
+        ':seenRun': current.runId,
+        ':seenLease': current.leaseUntil,
+        ':false': false,
       },
     });
     if (took) {

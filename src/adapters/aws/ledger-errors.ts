@@ -34,10 +34,7 @@ export class ClaimLostError extends RefusedError {
 export class LedgerTableMissingError extends Error {
   readonly tableName: string;
   constructor(tableName: string, options?: { cause?: unknown }) {
-    super(
-      `ledger table ${tableName} does not exist (expected it to be deployed, or created with ensureLedgerTable for the local stack)`,
-      options,
-    );
+    super(`ledger table ${tableName} does not exist (expected it to be deployed, or created with ensureLedgerTable for the local stack)`, options);
     this.name = 'LedgerTableMissingError';
     this.tableName = tableName;
   }

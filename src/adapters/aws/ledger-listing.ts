@@ -72,9 +72,7 @@ export const queryRunIds = async (
   const ids: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await guardLedgerCall(tableName, 'Query', () =>
-      client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })),
-    );
+    const page = await guardLedgerCall(tableName, 'Query', () => client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
     for (const item of page.Items ?? []) {
       if (ids.length < limit) ids.push(String(item['runId']));
     }

@@ -22,8 +22,7 @@ const RECORD_SK = 'PROMOTION';
 const STEP_SK_PREFIX = 'PROMOTION-STEP#';
 const STEP_STATES = ['starting', 'in_progress', 'succeeded', 'failed'];
 
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 const runIdOf = (promotionId: string, where: string): string => {
   const runId = runIdOfPromotion(promotionId);
@@ -98,7 +97,13 @@ export class LedgerPromotions {
         this.client.send(
           new PutCommand({
             TableName: this.table,
-            Item: { pk: keys.runPartition(runId), sk: `${STEP_SK_PREFIX}${step.key}`, kind: 'promotion-step', version: step.version, step: JSON.stringify(step) },
+            Item: {
+              pk: keys.runPartition(runId),
+              sk: `${STEP_SK_PREFIX}${step.key}`,
+              kind: 'promotion-step',
+              version: step.version,
+              step: JSON.stringify(step),
+            },
             ConditionExpression: first ? 'attribute_not_exists(pk)' : '#v = :previous',
             ...(first ? {} : { ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':previous': step.version - 1 } }),
           }),
@@ -138,9 +143,7 @@ export class LedgerPromotions {
     } while (start);
     const recordItem = items.find((i) => i['sk'] === RECORD_SK);
     if (!recordItem) return null;
-    const steps = items
-      .filter((i) => String(i['sk']).startsWith(STEP_SK_PREFIX))
-      .map((i) => JSON.parse(String(i['step'])) as PromotionStep);
+    const steps = items.filter((i) => String(i['sk']).startsWith(STEP_SK_PREFIX)).map((i) => JSON.parse(String(i['step'])) as PromotionStep);
     return { record: JSON.parse(String(recordItem['record'])) as PromotionRecord, steps };
   }
 

@@ -87,7 +87,6 @@ export class LedgerSteps {
     }
   }
 
-
   /** Whether a step item means "done": written done, or written before leases (no state). */
   static isDone(item: Record<string, unknown>): boolean {
     return item['state'] === undefined || item['state'] === 'done';

@@ -3,12 +3,7 @@
  * items. `serverless.yml` mirrors {@link ledgerTableDefinition}; a test compares the two.
  * See docs/ledger.md for the access patterns each key serves.
  */
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  ResourceInUseException,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { CreateTableCommandInput, DynamoDBClient, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 
 /** The GSI names and their key attributes. Every GSI sorts by `startedSk` (`<startedAt>#<runId>`). */
@@ -80,11 +75,7 @@ export interface EnsureLedgerTableOptions {
  * Creates the ledger table when it is missing and waits until it (and its indexes) are ACTIVE.
  * For the local stack and tests; in AWS the table comes from the deployment.
  */
-export const ensureLedgerTable = async (
-  client: DynamoDBClient,
-  tableName: string,
-  options: EnsureLedgerTableOptions = {},
-): Promise<void> => {
+export const ensureLedgerTable = async (client: DynamoDBClient, tableName: string, options: EnsureLedgerTableOptions = {}): Promise<void> => {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const pollMs = options.pollMs ?? 50;
   try {

@@ -60,7 +60,7 @@ const hintFor = (code: string, status: number | undefined, loc: S3Location): str
     case 'KMS.AccessDeniedException':
       return (
         `access denied to s3://${loc.bucket}/${loc.key}: the bucket policy or the object's KMS key may not allow ` +
-        "this principal (see docs CROSS-ACCOUNT.md); S3 also answers AccessDenied for a missing key when the caller lacks s3:ListBucket"
+        'this principal (see docs CROSS-ACCOUNT.md); S3 also answers AccessDenied for a missing key when the caller lacks s3:ListBucket'
       );
     case 'InvalidObjectState':
       return 'the object is archived (Glacier / Deep Archive): restore it before evaluating';
@@ -88,10 +88,7 @@ export class S3ArtifactStore implements ArtifactStore {
     const loc = parseS3Uri(uri);
     let out: GetObjectCommandOutput;
     try {
-      out = await this.client.send(
-        new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }),
-        options.signal ? { abortSignal: options.signal } : {},
-      );
+      out = await this.client.send(new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key }), options.signal ? { abortSignal: options.signal } : {});
     } catch (err) {
       if (options.signal?.aborted) throw new EvidenceError(uri, 'read aborted', { cause: err });
       // Throttling, 5xx, dropped connections: the invocation fails and the platform retries it.
@@ -99,11 +96,9 @@ export class S3ArtifactStore implements ArtifactStore {
       const code = awsErrorCode(err);
       const status = awsHttpStatus(err);
       const hint = hintFor(code, status, loc);
-      throw new EvidenceError(
-        uri,
-        hint ?? `GetObject failed: ${code}${status !== undefined ? ` (HTTP ${status})` : ''}: ${awsErrorMessage(err)}`,
-        { cause: err },
-      );
+      throw new EvidenceError(uri, hint ?? `GetObject failed: ${code}${status !== undefined ? ` (HTTP ${status})` : ''}: ${awsErrorMessage(err)}`, {
+        cause: err,
+      });
     }
     const body = out.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
     if (out.ContentLength !== undefined && out.ContentLength > options.maxBytes) {

@@ -7,12 +7,7 @@
  * setApproval sends nothing but the ARN, the status and the description; ApprovalDescription is
  * capped at 1024 characters.
  */
-import {
-  DescribeModelPackageCommand,
-  ListModelPackagesCommand,
-  ListTagsCommand,
-  UpdateModelPackageCommand,
-} from '@aws-sdk/client-sagemaker';
+import { DescribeModelPackageCommand, ListModelPackagesCommand, ListTagsCommand, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import type { DescribeModelPackageCommandOutput, ModelPackageSummary, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { InvalidInputError, NotFoundError } from '../../core/errors.js';
 import { validateModelPackage, type ApprovalStatus, type ModelPackage } from '../../core/model-package.js';
@@ -46,8 +41,7 @@ export interface SageMakerRegistryOptions {
 }
 
 /** `ApprovalDescription` cut to SageMaker's 1024 characters on a character boundary, marked when cut. */
-export const truncateApprovalDescription = (description: string): string =>
-  truncateText(description, APPROVAL_DESCRIPTION_MAX, APPROVAL_TRUNCATION_MARKER);
+export const truncateApprovalDescription = (description: string): string => truncateText(description, APPROVAL_DESCRIPTION_MAX, APPROVAL_TRUNCATION_MARKER);
 
 /** SageMaker says "does not exist" through ValidationException (and ResourceNotFound on some calls). */
 const isNotFound = (err: unknown): boolean => {
@@ -73,10 +67,7 @@ const toPlainJson = (value: unknown): unknown => {
  * strings, unknown fields kept. Throws InvalidInputError for an unversioned package (no group or
  * version), which modelgate does not gate.
  */
-export const toModelPackage = (
-  output: Omit<DescribeModelPackageCommandOutput, '$metadata'> & { $metadata?: unknown },
-  requestedArn: string,
-): ModelPackage => {
+export const toModelPackage = (output: Omit<DescribeModelPackageCommandOutput, '$metadata'> & { $metadata?: unknown }, requestedArn: string): ModelPackage => {
   const { $metadata: _metadata, ...rest } = output;
   const plain = toPlainJson(rest) as Record<string, unknown>;
   const arn = plain.ModelPackageArn;
@@ -98,7 +89,11 @@ const VERSIONED_ARN = /^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}):model-packa
 export const modelPackageGroupArn = (packageArn: string): string => {
   const m = VERSIONED_ARN.exec(packageArn);
   if (!m) {
-    throw new InvalidInputError(`"${packageArn}" is not a versioned model package ARN`, 'ModelPackageArn', 'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>');
+    throw new InvalidInputError(
+      `"${packageArn}" is not a versioned model package ARN`,
+      'ModelPackageArn',
+      'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>',
+    );
   }
   return `${m[1]}:model-package-group/${m[2]}`;
 };

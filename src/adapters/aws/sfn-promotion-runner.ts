@@ -40,7 +40,11 @@ export class SfnPromotionRunner implements PromotionRunner {
 
   constructor(options: SfnPromotionRunnerOptions) {
     if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/.test(options.stateMachineArn)) {
-      throw new InvalidInputError(`"${options.stateMachineArn}"`, 'MODELGATE_PROMOTION_STATE_MACHINE_ARN', 'arn:aws:states:<region>:<account>:stateMachine:<name>');
+      throw new InvalidInputError(
+        `"${options.stateMachineArn}"`,
+        'MODELGATE_PROMOTION_STATE_MACHINE_ARN',
+        'arn:aws:states:<region>:<account>:stateMachine:<name>',
+      );
     }
     this.#client = options.client;
     this.#stateMachineArn = options.stateMachineArn;
@@ -51,9 +55,7 @@ export class SfnPromotionRunner implements PromotionRunner {
       throw new InvalidInputError(`"${promotionId}"`, 'promotion id (execution name)', '1-80 characters of [A-Za-z0-9_-]');
     }
     try {
-      await this.#client.send(
-        new StartExecutionCommand({ stateMachineArn: this.#stateMachineArn, name: promotionId, input: JSON.stringify({ promotionId }) }),
-      );
+      await this.#client.send(new StartExecutionCommand({ stateMachineArn: this.#stateMachineArn, name: promotionId, input: JSON.stringify({ promotionId }) }));
     } catch (err) {
       if (awsErrorCode(err) === 'ExecutionAlreadyExists') return;
       throw new AwsCallError('Step Functions', 'StartExecution', `${this.#stateMachineArn} (${promotionId})`, err);

@@ -33,7 +33,11 @@ export class SnsNotifier implements Notifier {
 
   constructor(options: SnsNotifierOptions) {
     if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(options.topicArn ?? '')) {
-      throw new InvalidInputError(`topicArn "${options.topicArn}" is not an SNS topic ARN`, 'SnsNotifier options.topicArn', 'arn:aws:sns:<region>:<account>:<topic>');
+      throw new InvalidInputError(
+        `topicArn "${options.topicArn}" is not an SNS topic ARN`,
+        'SnsNotifier options.topicArn',
+        'arn:aws:sns:<region>:<account>:<topic>',
+      );
     }
     if (options.consoleUrlBase !== undefined && !/^https?:\/\//.test(options.consoleUrlBase)) {
       throw new InvalidInputError(`consoleUrlBase "${options.consoleUrlBase}" is not an http(s) URL`, 'SnsNotifier options.consoleUrlBase', 'https://...');
@@ -55,9 +59,7 @@ export class SnsNotifier implements Notifier {
       ? { MessageGroupId: message.run.subject.group, MessageDeduplicationId: `${message.run.runId}:${attributes.decision}` }
       : {};
     try {
-      await this.#client.send(
-        new PublishCommand({ TopicArn: this.#topicArn, Subject: subject, Message: body, MessageAttributes: messageAttributes, ...fifo }),
-      );
+      await this.#client.send(new PublishCommand({ TopicArn: this.#topicArn, Subject: subject, Message: body, MessageAttributes: messageAttributes, ...fifo }));
     } catch (err) {
       throw new AwsCallError('SNS', 'Publish', this.#topicArn, err);
     }

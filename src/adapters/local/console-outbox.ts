@@ -18,7 +18,10 @@ export interface OutboxEntry {
 export class ConsoleOutbox implements EventPublisher, Notifier {
   readonly entries: OutboxEntry[] = [];
 
-  constructor(private readonly sink: (line: string) => void = (line) => process.stderr.write(`${line}\n`), private readonly keep = 500) {}
+  constructor(
+    private readonly sink: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    private readonly keep = 500,
+  ) {}
 
   async publish(events: Array<{ detailType: string; detail: Record<string, unknown>; resources?: string[] }>): Promise<void> {
     for (const e of events) {

@@ -79,7 +79,11 @@ export class DryRunTarget implements HostingTarget {
     if (problems.length > 0) return { state: 'failed', message: `${DRY_RUN_MESSAGE}; the target's options are invalid: ${problems.join('; ')}`, resources: {} };
     const lines = this.plan(target, ctx);
     this.recorded.push({ kind: this.kind, stage: ctx.stage, stepToken: ctx.stepToken, account: target.account, lines });
-    return { state: 'succeeded', message: `${DRY_RUN_MESSAGE}; ${this.kind} in ${target.account} would: ${lines.join('; ')}`, resources: { dryRun: 'true', stepToken: ctx.stepToken } };
+    return {
+      state: 'succeeded',
+      message: `${DRY_RUN_MESSAGE}; ${this.kind} in ${target.account} would: ${lines.join('; ')}`,
+      resources: { dryRun: 'true', stepToken: ctx.stepToken },
+    };
   }
 
   async poll(_target: PromotionTarget, _ctx: TargetContext, progress: TargetProgress): Promise<TargetProgress> {
@@ -112,8 +116,16 @@ export class DryRunEndpointSmoke implements StageVerifier {
     const limits = ['maxErrorRate', 'maxP95LatencyMs'].filter((k) => config[k] !== undefined).map((k) => `${k} ${String(config[k])}`);
     const what = `endpoint ${endpoints.join(', ') || '(none in this stage)'}${limits.length > 0 ? ` against ${limits.join(', ')}` : ''}`;
     if (!ctx.dryRun) {
-      return { passed: false, message: `the dry-run endpoint-smoke cannot verify a real promotion: it invoked nothing (${what}); configure the AWS endpoint-smoke verifier`, metrics: {} };
+      return {
+        passed: false,
+        message: `the dry-run endpoint-smoke cannot verify a real promotion: it invoked nothing (${what}); configure the AWS endpoint-smoke verifier`,
+        metrics: {},
+      };
     }
-    return { passed: true, message: `dry run: endpoint-smoke did not invoke anything (no endpoint exists in a dry run); it passes only because this is a dry run (would smoke-test ${what})`, metrics: {} };
+    return {
+      passed: true,
+      message: `dry run: endpoint-smoke did not invoke anything (no endpoint exists in a dry run); it passes only because this is a dry run (would smoke-test ${what})`,
+      metrics: {},
+    };
   }
 }

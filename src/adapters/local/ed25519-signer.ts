@@ -28,7 +28,10 @@ export class SigningKeyError extends Error {
 
 /** `ed25519:` + the first 16 hex digits of the SHA-256 of the public key's DER (SPKI) encoding. */
 export const ed25519KeyId = (publicKey: KeyObject): string =>
-  `ed25519:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16)}`;
+  `ed25519:${createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16)}`;
 
 interface KeyPair {
   privateKey: KeyObject;

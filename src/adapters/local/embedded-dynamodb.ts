@@ -13,12 +13,7 @@ import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** The part of dynalite's (untyped, CommonJS) factory this module uses. */
-type DynaliteFactory = (options: {
-  path?: string;
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}) => Server;
+type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
 
 interface LevelDb {
   open(): Promise<void>;
@@ -34,7 +29,10 @@ const { Level } = createRequire(requireHere.resolve('dynalite'))('level') as { L
 export class LocalLedgerInUseError extends Error {
   readonly dir: string;
   constructor(dir: string, options?: { cause?: unknown }) {
-    super(`the local ledger at ${dir} is in use by another modelgate process (expected one process per ledger directory: stop the other one or choose another directory)`, options);
+    super(
+      `the local ledger at ${dir} is in use by another modelgate process (expected one process per ledger directory: stop the other one or choose another directory)`,
+      options,
+    );
     this.name = 'LocalLedgerInUseError';
     this.dir = dir;
   }
@@ -147,9 +145,7 @@ const quietLogger = { debug: () => undefined, warn: () => undefined } as unknown
  * credentials, so the user's AWS profile, config and credentials are never read or used. Requests
  * are not signed (see `localSigner`) and not logged: use it only for the embedded dynalite.
  */
-export const createLocalDocumentClient = (
-  endpoint: string,
-): { client: DynamoDBClient; documentClient: DynamoDBDocumentClient } => {
+export const createLocalDocumentClient = (endpoint: string): { client: DynamoDBClient; documentClient: DynamoDBDocumentClient } => {
   const client = new DynamoDBClient({
     endpoint,
     region: 'local',

@@ -138,7 +138,10 @@ export class FileArtifactStore implements ArtifactStore {
   }
 
   private outside(uri: string, path: string): EvidenceError {
-    return new EvidenceError(uri, `${path} is outside the allowed evidence roots (${this.roots.join(', ')}); add its directory to MODELGATE_EVIDENCE_ROOTS to read it`);
+    return new EvidenceError(
+      uri,
+      `${path} is outside the allowed evidence roots (${this.roots.join(', ')}); add its directory to MODELGATE_EVIDENCE_ROOTS to read it`,
+    );
   }
 
   private readError(uri: string, path: string, err: FileReadError): EvidenceError {

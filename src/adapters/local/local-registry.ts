@@ -14,7 +14,11 @@ import { parseStrictJson } from '../../core/strict-json.js';
 import { FILE_LIMITS, readBoundedText } from './bounded-file.js';
 import { parseModelPackageArn } from '../../core/subject.js';
 
-const exists = (p: string) => access(p).then(() => true, () => false);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
 
 const versionFiles = async (dir: string): Promise<string[]> => {
   try {
@@ -59,7 +63,10 @@ export class LocalRegistry implements ModelRegistry {
   /** The groups in the registry, sorted. */
   async groups(): Promise<string[]> {
     try {
-      return (await readdir(this.dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      return (await readdir(this.dir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
@@ -92,7 +99,12 @@ export class LocalRegistry implements ModelRegistry {
 
   private pathOf(arn: string): string {
     const parsed = parseModelPackageArn(arn);
-    if (!parsed) throw new InvalidInputError(`"${arn}" is not a versioned model package ARN`, 'ModelPackageArn', 'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>');
+    if (!parsed)
+      throw new InvalidInputError(
+        `"${arn}" is not a versioned model package ARN`,
+        'ModelPackageArn',
+        'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>',
+      );
     return join(this.dir, parsed.group, `${parsed.version}.json`);
   }
 

@@ -119,7 +119,11 @@ export class FilePolicySource implements PolicySource {
       }
     }
     if (failures.length === 1) throw failures[0]!;
-    if (failures.length > 1) throw new PolicyError(this.path, failures.flatMap((f) => f.problems));
+    if (failures.length > 1)
+      throw new PolicyError(
+        this.path,
+        failures.flatMap((f) => f.problems),
+      );
     return loaded;
   }
 }

@@ -38,7 +38,11 @@ const validateFile = lazyValidator({
   },
 });
 
-const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 
 const TIMING_ENV: Record<keyof PromotionTiming, string> = {
   stageDeadlineSeconds: 'MODELGATE_PROMOTION_STAGE_DEADLINE_SECONDS',
@@ -64,7 +68,12 @@ export const allowListFromEnv = (env: Record<string, string | undefined>): Promo
   if (env['MODELGATE_PROMOTION_ACCOUNTS'] === undefined) return null;
   const accounts = list(env['MODELGATE_PROMOTION_ACCOUNTS']);
   const bad = accounts.filter((a) => !/^[0-9]{12}$/.test(a));
-  if (bad.length > 0) throw new InvalidInputError(`${bad.map((b) => `"${b}"`).join(', ')} not an account id`, 'MODELGATE_PROMOTION_ACCOUNTS', 'comma-separated 12-digit AWS account ids');
+  if (bad.length > 0)
+    throw new InvalidInputError(
+      `${bad.map((b) => `"${b}"`).join(', ')} not an account id`,
+      'MODELGATE_PROMOTION_ACCOUNTS',
+      'comma-separated 12-digit AWS account ids',
+    );
   return { accounts, roles: list(env['MODELGATE_PROMOTION_ROLES']) };
 };
 

@@ -76,7 +76,8 @@ const assumeFailure = (role: string, caller: string, externalId: string, code: s
     return `the trust policy of ${role} does not allow ${caller} with ExternalId ${externalId}, or ${caller}'s own policy lacks sts:AssumeRole on ${role} (STS: ${message})`;
   }
   if (code === 'RegionDisabledException') return `STS is not activated in this Region for ${role}'s account (STS: ${message})`;
-  if (code === 'CredentialsProviderError' || code === 'ExpiredToken' || code === 'ExpiredTokenException') return `the caller's credentials are missing or expired (${code}: ${message})`;
+  if (code === 'CredentialsProviderError' || code === 'ExpiredToken' || code === 'ExpiredTokenException')
+    return `the caller's credentials are missing or expired (${code}: ${message})`;
   return `AssumeRole on ${role} failed: ${code}: ${message}`;
 };
 
@@ -84,7 +85,7 @@ const assumeFailure = (role: string, caller: string, externalId: string, code: s
 const bucketOf = (doc: AccessDocument): string | undefined => {
   const statements = (doc.document as IamPolicy).Statement ?? [];
   for (const s of statements) {
-    for (const r of typeof s.Resource === 'string' ? [s.Resource] : s.Resource ?? []) {
+    for (const r of typeof s.Resource === 'string' ? [s.Resource] : (s.Resource ?? [])) {
       const bucket = /^arn:[^:]+:s3:::([^/]+)/.exec(r)?.[1];
       if (bucket !== undefined) return bucket.includes('<') ? undefined : bucket;
     }
@@ -104,7 +105,12 @@ const assumeChecks = async (policy: LoadedPolicy, probe: CrossAccountProbe, call
         admitted = true;
         checks.push({ target: users, check: 'assume-role', status: 'passed', message: `${caller.arn} assumed ${role} with ExternalId ${externalId}` });
       } else {
-        checks.push({ target: users, check: 'assume-role', status: 'failed', message: assumeFailure(role, caller.arn, externalId, assumed.code, assumed.message) });
+        checks.push({
+          target: users,
+          check: 'assume-role',
+          status: 'failed',
+          message: assumeFailure(role, caller.arn, externalId, assumed.code, assumed.message),
+        });
       }
     }
     // Without a way in, a refusal without the ExternalId would prove nothing.
@@ -121,7 +127,12 @@ const assumeChecks = async (policy: LoadedPolicy, probe: CrossAccountProbe, call
     } else if (bare.code === 'AccessDenied' || bare.code === 'AccessDeniedException') {
       checks.push({ target, check: 'external-id-required', status: 'passed', message: `${role} refuses ${caller.arn} without an ExternalId` });
     } else {
-      checks.push({ target, check: 'external-id-required', status: 'skipped', message: `could not tell whether ${role} requires an ExternalId: ${bare.code}: ${bare.message}` });
+      checks.push({
+        target,
+        check: 'external-id-required',
+        status: 'skipped',
+        message: `could not tell whether ${role} requires an ExternalId: ${bare.code}: ${bare.message}`,
+      });
     }
   }
   return checks;
@@ -134,11 +145,15 @@ const bucketChecks = async (documents: AccessDocument[], probe: CrossAccountProb
     const bucket = bucketOf(doc);
     const base = { target: doc.target, check: 'bucket-policy' };
     if (bucket === undefined) {
-      checks.push({ ...base, status: 'skipped', message: 'the policy does not name the bucket (see the document\'s unknowns)' });
+      checks.push({ ...base, status: 'skipped', message: "the policy does not name the bucket (see the document's unknowns)" });
       continue;
     }
     if (doc.account !== caller.account) {
-      checks.push({ ...base, status: 'skipped', message: `the policy of s3://${bucket} can be read only from its owner account ${doc.account}; the caller is in ${caller.account}` });
+      checks.push({
+        ...base,
+        status: 'skipped',
+        message: `the policy of s3://${bucket} can be read only from its owner account ${doc.account}; the caller is in ${caller.account}`,
+      });
       continue;
     }
     if (!read.has(bucket)) read.set(bucket, probe.getBucketPolicy(bucket));
@@ -168,7 +183,11 @@ const bucketChecks = async (documents: AccessDocument[], probe: CrossAccountProb
     const missing = missingGrants({ Version: '2012-10-17', Statement: known }, result.value);
     checks.push(
       missing.length === 0
-        ? { ...base, status: 'passed', message: `the policy of s3://${bucket} grants ${known.map((st) => st.Sid).join(', ')} (conditions not compared)${aside}` }
+        ? {
+            ...base,
+            status: 'passed',
+            message: `the policy of s3://${bucket} grants ${known.map((st) => st.Sid).join(', ')} (conditions not compared)${aside}`,
+          }
         : { ...base, status: 'failed', message: `the policy of s3://${bucket}: ${missing.join('; ')}${aside}` },
     );
   }
@@ -193,7 +212,9 @@ export const probeCrossAccountAccess = async (
 ): Promise<ProbeReport> => {
   const me = await probe.whoAmI();
   if (!me.ok) {
-    const checks: ProbeCheck[] = [{ target: 'caller', check: 'credentials', status: 'failed', message: `no usable AWS credentials (STS GetCallerIdentity: ${me.code}: ${me.message})` }];
+    const checks: ProbeCheck[] = [
+      { target: 'caller', check: 'credentials', status: 'failed', message: `no usable AWS credentials (STS GetCallerIdentity: ${me.code}: ${me.message})` },
+    ];
     return { caller: null, checks, notes: [], passed: false };
   }
   const caller = me.value;
@@ -204,10 +225,9 @@ export const probeCrossAccountAccess = async (
         'so an AccessDenied here may only mean that they (rightly) do not allow you; run the doctor as that role to test what modelgate will see',
     );
   }
-  const checks = [
-    ...(await assumeChecks(policy, probe, caller, options.sessionName ?? 'modelgate-doctor')),
-    ...(await bucketChecks(documents, probe, caller)),
-  ];
-  notes.push('not tested from outside: key policies, ECR repository policies, model package group policies, event bus policies and the permission policies of the target roles');
+  const checks = [...(await assumeChecks(policy, probe, caller, options.sessionName ?? 'modelgate-doctor')), ...(await bucketChecks(documents, probe, caller))];
+  notes.push(
+    'not tested from outside: key policies, ECR repository policies, model package group policies, event bus policies and the permission policies of the target roles',
+  );
   return { caller, checks, notes, passed: checks.every((c) => c.status !== 'failed') };
 };

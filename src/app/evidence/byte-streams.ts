@@ -62,9 +62,7 @@ export async function* guardRaw(source: AsyncIterable<Uint8Array>, o: GuardOptio
  * Looks at the first two bytes without losing them. Returns whether they are the gzip magic
  * (`1f 8b`) and an iterable of all the bytes, the peeked ones included.
  */
-export const sniffGzip = async (
-  source: AsyncIterable<Uint8Array>,
-): Promise<{ gzip: boolean; bytes: AsyncIterable<Uint8Array> }> => {
+export const sniffGzip = async (source: AsyncIterable<Uint8Array>): Promise<{ gzip: boolean; bytes: AsyncIterable<Uint8Array> }> => {
   const it = source[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
   let size = 0;
@@ -142,11 +140,7 @@ export async function* holdLast(source: AsyncIterable<Uint8Array>): AsyncGenerat
  * Concatenates a stream into one buffer, failing with `onTooLarge(total)` as soon as it exceeds
  * `maxBytes` (the rest is not read).
  */
-export const collect = async (
-  source: AsyncIterable<Uint8Array>,
-  maxBytes: number,
-  onTooLarge: (total: number) => Error,
-): Promise<Buffer> => {
+export const collect = async (source: AsyncIterable<Uint8Array>, maxBytes: number, onTooLarge: (total: number) => Error): Promise<Buffer> => {
   const parts: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of source) {

@@ -82,19 +82,37 @@ const advanceTarget = async (a: Advance, stage: PromotionStage, target: Promotio
     if (err instanceof RefusedError) {
       // A refusal made no AWS call and will refuse again: retrying it would only delay the failure.
       await a.book.write(key, 'failed', (err as Error).message, { ...step.data, errors, refused: true });
-      await a.audit('promotion.target.failed', { stage: stage.name, index, kind: target.kind, account: target.account, message: (err as Error).message, refused: true });
+      await a.audit('promotion.target.failed', {
+        stage: stage.name,
+        index,
+        kind: target.kind,
+        account: target.account,
+        message: (err as Error).message,
+        refused: true,
+      });
     } else if (errors >= MAX_TARGET_ERRORS) {
       await a.book.write(key, 'failed', `${what} (${errors} times in a row)`, { ...step.data, errors });
       await a.audit('promotion.target.failed', { stage: stage.name, index, kind: target.kind, account: target.account, message: what });
     } else {
-      await a.book.write(key, step.state, `${what}; retrying (${errors} of ${MAX_TARGET_ERRORS})`, { ...step.data, errors, ...(mustStart ? { retryStart: true } : {}) });
+      await a.book.write(key, step.state, `${what}; retrying (${errors} of ${MAX_TARGET_ERRORS})`, {
+        ...step.data,
+        errors,
+        ...(mustStart ? { retryStart: true } : {}),
+      });
     }
     return standingOf(index, target, a.book.get(key));
   }
   const won = await a.book.write(key, progress.state, progress.message, { startedAt: step.data['startedAt'], errors: 0, progress });
   if (won && (mustStart || progress.state !== 'in_progress')) {
     await a.audit(`promotion.target.${mustStart ? 'started' : progress.state}`, {
-      stage: stage.name, index, kind: target.kind, account: target.account, region: target.region, state: progress.state, message: progress.message, resources: progress.resources,
+      stage: stage.name,
+      index,
+      kind: target.kind,
+      account: target.account,
+      region: target.region,
+      state: progress.state,
+      message: progress.message,
+      resources: progress.resources,
     });
   }
   return standingOf(index, target, a.book.get(key));
@@ -151,8 +169,13 @@ const advanceStage = async (a: Advance, stage: PromotionStage): Promise<{ state:
   const standings = await Promise.all(stage.targets.map((t, i) => advanceTarget(a, stage, t, i)));
   const failed = standings.filter((s) => s.state === 'failed');
   if (failed.length > 0) {
-    const others = standings.filter((s) => s.state === 'in_progress').map((s) => `target ${s.index} (${describeTarget(s.target)}) was still in progress and is left as it is`);
-    const reason = [`stage ${stage.name} failed: ${failed.map((f) => `target ${f.index} (${describeTarget(f.target)}): ${f.message}`).join('; ')}`, ...others].join('; ');
+    const others = standings
+      .filter((s) => s.state === 'in_progress')
+      .map((s) => `target ${s.index} (${describeTarget(s.target)}) was still in progress and is left as it is`);
+    const reason = [
+      `stage ${stage.name} failed: ${failed.map((f) => `target ${f.index} (${describeTarget(f.target)}): ${f.message}`).join('; ')}`,
+      ...others,
+    ].join('; ');
     return failStage(a, stage, standings, reason);
   }
   const waiting = standings.filter((s) => s.state !== 'succeeded');
@@ -185,7 +208,10 @@ const resultOf = (outcome: PromotionStep): AdvanceResult =>
   outcome.state === 'succeeded' ? { state: 'succeeded' } : { state: 'failed', reason: outcome.message };
 
 /** Records the outcome once: the call whose write wins audits, publishes and notifies. */
-const finish = async (a: Pick<Advance, 'services' | 'record' | 'book' | 'audit'>, result: { state: 'succeeded' } | { state: 'failed'; reason: string }): Promise<AdvanceResult> => {
+const finish = async (
+  a: Pick<Advance, 'services' | 'record' | 'book' | 'audit'>,
+  result: { state: 'succeeded' } | { state: 'failed'; reason: string },
+): Promise<AdvanceResult> => {
   const reason = result.state === 'failed' ? result.reason : 'every stage succeeded';
   if (!(await a.book.write(stepKeys.outcome, result.state, reason, {}))) return resultOf(a.book.get(stepKeys.outcome)!);
   const { services, record } = a;
@@ -223,7 +249,13 @@ export const advancePromotion = async (services: AppServices, promotionId: strin
   if (outcome) return resultOf(outcome);
   const { record } = view;
   const audit = async (action: string, detail: Record<string, unknown>) =>
-    services.ledger.appendAudit({ runId: record.runId, at: services.clock.now().toISOString(), actor: 'modelgate', action, detail: { promotionId, ...detail } });
+    services.ledger.appendAudit({
+      runId: record.runId,
+      at: services.clock.now().toISOString(),
+      actor: 'modelgate',
+      action,
+      detail: { promotionId, ...detail },
+    });
 
   let pkg: ModelPackage;
   try {
@@ -236,10 +268,16 @@ export const advancePromotion = async (services: AppServices, promotionId: strin
   // Checked on every step: a package changed or un-approved mid-promotion goes no further.
   const digest = artifactsDigest(pkg);
   if (digest !== record.approval.artifactsDigest) {
-    return finish(a, { state: 'failed', reason: `the model package's artifacts changed during the promotion (approved ${record.approval.artifactsDigest}, now ${digest}); later stages did not start` });
+    return finish(a, {
+      state: 'failed',
+      reason: `the model package's artifacts changed during the promotion (approved ${record.approval.artifactsDigest}, now ${digest}); later stages did not start`,
+    });
   }
   if (pkg.ModelApprovalStatus !== 'Approved') {
-    return finish(a, { state: 'failed', reason: `the model package is ${pkg.ModelApprovalStatus ?? 'without an approval status'} in the registry now, no longer Approved; later stages did not start` });
+    return finish(a, {
+      state: 'failed',
+      reason: `the model package is ${pkg.ModelApprovalStatus ?? 'without an approval status'} in the registry now, no longer Approved; later stages did not start`,
+    });
   }
   for (const stage of record.stages) {
     const r = await advanceStage(a, stage);

@@ -33,7 +33,13 @@ export const stageSummaries = (record: PromotionRecord, steps: PromotionStep[]) 
       targets: stage.targets.map((t, i) => {
         const ts = byKey.get(stepKeys.target(stage.name, i));
         const tState: StageState = !ts ? 'pending' : ts.state === 'succeeded' || ts.state === 'failed' ? ts.state : 'in_progress';
-        return { kind: String(t.kind), account: String(t.account), region: String(t.region), state: tState, message: truncateText(ts?.message ?? '', MESSAGE_MAX) };
+        return {
+          kind: String(t.kind),
+          account: String(t.account),
+          region: String(t.region),
+          state: tState,
+          message: truncateText(ts?.message ?? '', MESSAGE_MAX),
+        };
       }),
     };
   });
@@ -90,7 +96,13 @@ export const refusalDetail = (
 });
 
 /** Tells people a promotion was refused or failed (a run is needed to address the notification). */
-export const notifyPromotionProblem = async (services: AppServices, run: RunRecord | null, what: 'refused' | 'failed', reason: string, promotionId?: string): Promise<void> => {
+export const notifyPromotionProblem = async (
+  services: AppServices,
+  run: RunRecord | null,
+  what: 'refused' | 'failed',
+  reason: string,
+  promotionId?: string,
+): Promise<void> => {
   if (!run) {
     services.logger.error(`promotion ${what} with no run to notify about`, { reason });
     return;

@@ -52,8 +52,13 @@ export const planPromotion = async (services: AppServices, runId: string): Promi
           else if (!v.pkg || !v.run) lines = ['(no plan: the model package is not in the registry)'];
           else {
             const ctx: TargetContext = {
-              runId, promotionId, subject: v.run.subject, modelPackage: v.pkg, stage: stage.name,
-              stepToken: stepTokenOf(promotionId, stage.name, `target/${index}`), dryRun: true,
+              runId,
+              promotionId,
+              subject: v.run.subject,
+              modelPackage: v.pkg,
+              stage: stage.name,
+              stepToken: stepTokenOf(promotionId, stage.name, `target/${index}`),
+              dryRun: true,
             };
             try {
               lines = adapter.plan(target, ctx);

@@ -51,14 +51,20 @@ export const preflightProblems = (promotion: PromotionServices, stages: Promotio
       const adapter = adapterFor(promotion, String(target.kind));
       const found = [
         ...roleProblems(promotion.allowList, target),
-        ...(adapter ? adapter.validate(target) : [`no adapter for target kind "${String(target.kind)}" in this deployment (available: ${promotion.targets.map((t) => t.kind).join(', ') || 'none'})`]),
+        ...(adapter
+          ? adapter.validate(target)
+          : [
+              `no adapter for target kind "${String(target.kind)}" in this deployment (available: ${promotion.targets.map((t) => t.kind).join(', ') || 'none'})`,
+            ]),
       ];
       problems.push(...found.map((p) => `${where}: ${p}`));
     });
     (stage.verify ?? []).forEach((entry, i) => {
       const where = `stage ${stage.name}, verify ${i} (${entry.use})`;
       const verifier = verifierFor(promotion, entry.use);
-      const found = verifier ? verifier.validate(entry.with ?? {}) : [`no verifier "${entry.use}" in this deployment (available: ${promotion.verifiers.map((v) => v.id).join(', ') || 'none'})`];
+      const found = verifier
+        ? verifier.validate(entry.with ?? {})
+        : [`no verifier "${entry.use}" in this deployment (available: ${promotion.verifiers.map((v) => v.id).join(', ') || 'none'})`];
       problems.push(...found.map((p) => `${where}: ${p}`));
     });
   }

@@ -60,7 +60,11 @@ const advanceRollback = async (a: Advance, stage: PromotionStage, s: TargetStand
       progress = await adapter.rollback(s.target, ctx, s.progress!);
     } catch (err) {
       // Not retried: a rollback whose request may have gone out is never issued a second time.
-      progress = { state: 'failed', message: `${err instanceof RefusedError ? 'refused' : 'threw'}: ${(err as Error).message}`, resources: s.progress!.resources };
+      progress = {
+        state: 'failed',
+        message: `${err instanceof RefusedError ? 'refused' : 'threw'}: ${(err as Error).message}`,
+        resources: s.progress!.resources,
+      };
     }
     await a.book.write(key, progress.state, `${label} ${progress.state}: ${progress.message}`, { deadline, errors: 0, progress });
     await a.audit('promotion.rollback', { stage: stage.name, index: s.index, kind: s.target.kind, state: progress.state, message: progress.message });
@@ -71,7 +75,8 @@ const advanceRollback = async (a: Advance, stage: PromotionStage, s: TargetStand
   const last = step.data['progress'] as TargetProgress | undefined;
   if (a.now.getTime() >= current.deadlineMs) {
     const message = `${label} failed: did not finish within ${Math.round(limitMs / 60_000)} min (deadline ${new Date(current.deadlineMs).toISOString()}); last: ${last?.message ?? 'its issue was never recorded'}`;
-    if (await a.book.write(key, 'failed', message, step.data)) await a.audit('promotion.rollback.failed', { stage: stage.name, index: s.index, kind: s.target.kind, message });
+    if (await a.book.write(key, 'failed', message, step.data))
+      await a.audit('promotion.rollback.failed', { stage: stage.name, index: s.index, kind: s.target.kind, message });
     return standingOfStep(a, key, current.deadlineMs);
   }
   // `starting`: another call is issuing it (or died doing so); never issue it again, wait for the deadline.
@@ -83,9 +88,17 @@ const advanceRollback = async (a: Advance, stage: PromotionStage, s: TargetStand
   } catch (err) {
     const errors = Number(step.data['errors'] ?? 0) + 1;
     const what = `poll threw: ${(err as Error).message}`;
-    a.services.logger.error('promotion rollback poll threw', { promotionId: a.record.promotionId, stage: stage.name, index: s.index, errors, error: (err as Error).message });
+    a.services.logger.error('promotion rollback poll threw', {
+      promotionId: a.record.promotionId,
+      stage: stage.name,
+      index: s.index,
+      errors,
+      error: (err as Error).message,
+    });
     const final = err instanceof RefusedError || errors >= MAX_TARGET_ERRORS;
-    const message = final ? `${label} failed: ${what}${err instanceof RefusedError ? '' : ` (${errors} times in a row)`}` : `${label} in_progress: ${what}; retrying (${errors} of ${MAX_TARGET_ERRORS})`;
+    const message = final
+      ? `${label} failed: ${what}${err instanceof RefusedError ? '' : ` (${errors} times in a row)`}`
+      : `${label} in_progress: ${what}; retrying (${errors} of ${MAX_TARGET_ERRORS})`;
     if ((await a.book.write(key, final ? 'failed' : 'in_progress', message, { ...step.data, errors })) && final) {
       await a.audit('promotion.rollback.failed', { stage: stage.name, index: s.index, kind: s.target.kind, message });
     }

@@ -37,7 +37,8 @@ export const runStageVerifiers = async (a: Advance, stage: PromotionStage, stand
       }
       const won = await a.book.write(key, result.passed ? 'succeeded' : 'failed', result.message, { use: entry.use, metrics: result.metrics });
       const stored = a.book.get(key)!;
-      if (won) await a.audit('promotion.verify', { stage: stage.name, use: entry.use, passed: result.passed, message: result.message, metrics: result.metrics });
+      if (won)
+        await a.audit('promotion.verify', { stage: stage.name, use: entry.use, passed: result.passed, message: result.message, metrics: result.metrics });
       verdicts.push({ use: entry.use, passed: stored.state === 'succeeded', message: stored.message });
     }
     if (!verdicts[verdicts.length - 1]!.passed) break;

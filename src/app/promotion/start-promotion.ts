@@ -33,7 +33,12 @@ const subjectOf = (verification: Verification, req: StartPromotionRequest): Subj
   if (verification.run) return verification.run.subject;
   const arn = req.subjectArn ?? '';
   const parsed = parseModelPackageArn(arn);
-  if (!parsed) throw new InvalidInputError(`"${arn}" is not a versioned model package ARN`, 'promotion subject', 'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>');
+  if (!parsed)
+    throw new InvalidInputError(
+      `"${arn}" is not a versioned model package ARN`,
+      'promotion subject',
+      'arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>',
+    );
   return { kind: 'sagemaker-model-package', arn, ...parsed };
 };
 
@@ -42,14 +47,29 @@ const subjectOf = (verification: Verification, req: StartPromotionRequest): Subj
  * subject ARN when modelgate never evaluated it); the event and the notification go out once per
  * distinct reason, so a re-delivered event does not page anyone twice.
  */
-const refuse = async (services: AppServices, run: RunRecord | null, subject: Subject, reason: string, trigger: PromotionTrigger, dryRun: boolean): Promise<never> => {
+const refuse = async (
+  services: AppServices,
+  run: RunRecord | null,
+  subject: Subject,
+  reason: string,
+  trigger: PromotionTrigger,
+  dryRun: boolean,
+): Promise<never> => {
   const { ledger, clock, logger } = services;
   const key = run?.runId ?? subject.arn;
   const at = clock.now().toISOString();
-  await ledger.appendAudit({ runId: key, at, actor: trigger.by ?? 'modelgate', action: 'promotion.refused', detail: { reason, subject: subject.arn, trigger } });
+  await ledger.appendAudit({
+    runId: key,
+    at,
+    actor: trigger.by ?? 'modelgate',
+    action: 'promotion.refused',
+    detail: { reason, subject: subject.arn, trigger },
+  });
   const first = await ledger.completeStep(key, `promotion.refused#${createHash('sha256').update(reason).digest('hex').slice(0, 16)}`, at);
   if (first) {
-    await services.publisher.publish([{ detailType: PROMOTION_DETAIL_TYPES.failed, detail: refusalDetail(services, subject, run, reason, trigger, dryRun), resources: [subject.arn] }]);
+    await services.publisher.publish([
+      { detailType: PROMOTION_DETAIL_TYPES.failed, detail: refusalDetail(services, subject, run, reason, trigger, dryRun), resources: [subject.arn] },
+    ]);
     await notifyPromotionProblem(services, run, 'refused', reason);
   }
   logger.info('promotion refused', { subject: subject.arn, runId: run?.runId ?? null, reason });
@@ -60,7 +80,9 @@ const refuse = async (services: AppServices, run: RunRecord | null, subject: Sub
 const announce = async (services: AppServices, record: PromotionRecord): Promise<void> => {
   const done = await services.ledger.stepsDone(record.runId);
   if (done.includes(ANNOUNCED_STEP)) return;
-  await services.publisher.publish([{ detailType: PROMOTION_DETAIL_TYPES.started, detail: promotionDetail(services, record, [], 'started'), resources: [record.subject.arn] }]);
+  await services.publisher.publish([
+    { detailType: PROMOTION_DETAIL_TYPES.started, detail: promotionDetail(services, record, [], 'started'), resources: [record.subject.arn] },
+  ]);
   await services.ledger.completeStep(record.runId, ANNOUNCED_STEP, services.clock.now().toISOString());
 };
 
@@ -119,7 +141,13 @@ export const startPromotion = async (services: AppServices, req: StartPromotionR
       action: 'promotion.started',
       detail: { promotionId: record.promotionId, approval, stages: stages.map((s) => s.name), dryRun: record.dryRun, trigger },
     });
-    services.logger.info('promotion started', { promotionId: record.promotionId, runId: run.runId, subject: run.subject.arn, basis: approval.basis, dryRun: record.dryRun });
+    services.logger.info('promotion started', {
+      promotionId: record.promotionId,
+      runId: run.runId,
+      subject: run.subject.arn,
+      basis: approval.basis,
+      dryRun: record.dryRun,
+    });
   } else {
     services.logger.info('promotion already recorded: going on with it', { promotionId: current.promotionId, runId: run.runId, trigger });
   }

@@ -24,7 +24,11 @@ export const timingOf = (configured: Partial<PromotionTiming> = {}): PromotionTi
     if (!Number.isFinite(value) || value <= 0) throw new InvalidInputError(`got ${value}`, `promotion timing ${name}`, 'a positive number of seconds');
   }
   if (timing.maxWaitSeconds < timing.initialWaitSeconds) {
-    throw new InvalidInputError(`${timing.maxWaitSeconds} is below initialWaitSeconds ${timing.initialWaitSeconds}`, 'promotion timing maxWaitSeconds', 'at least initialWaitSeconds');
+    throw new InvalidInputError(
+      `${timing.maxWaitSeconds} is below initialWaitSeconds ${timing.initialWaitSeconds}`,
+      'promotion timing maxWaitSeconds',
+      'at least initialWaitSeconds',
+    );
   }
   return timing;
 };
@@ -39,7 +43,11 @@ export const backoffSeconds = (timing: PromotionTiming, polls: number): number =
  */
 export const stepTokenOf = (promotionId: string, stage: string, slot: string): string => {
   const hash = createHash('sha256').update(`${promotionId}\n${stage}\n${slot}`).digest('hex').slice(0, 12);
-  const readable = stage.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 20).replace(/^-+|-+$/g, '');
+  const readable = stage
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 20)
+    .replace(/^-+|-+$/g, '');
   return readable ? `mg-${readable}-${hash}` : `mg-${hash}`;
 };
 
@@ -59,7 +67,11 @@ export const describeTarget = (t: PromotionTarget): string => `${t.kind} in ${t.
 /** The promotion services, or a plain error saying they are not configured here. */
 export const promotionServicesOf = (services: AppServices): PromotionServices => {
   if (!services.promotion) {
-    throw new InvalidInputError('promotion is not configured in this deployment', 'services.promotion', 'hosting targets, verifiers and an allow-list (src/compose.ts)');
+    throw new InvalidInputError(
+      'promotion is not configured in this deployment',
+      'services.promotion',
+      'hosting targets, verifiers and an allow-list (src/compose.ts)',
+    );
   }
   return services.promotion;
 };
@@ -73,11 +85,9 @@ export const promotionLedgerOf = (services: AppServices): Ledger & PromotionLedg
   return l as Ledger & PromotionLedger;
 };
 
-export const adapterFor = (promotion: PromotionServices, kind: string): HostingTarget | undefined =>
-  promotion.targets.find((t) => t.kind === kind);
+export const adapterFor = (promotion: PromotionServices, kind: string): HostingTarget | undefined => promotion.targets.find((t) => t.kind === kind);
 
-export const verifierFor = (promotion: PromotionServices, id: string): StageVerifier | undefined =>
-  promotion.verifiers.find((v) => v.id === id);
+export const verifierFor = (promotion: PromotionServices, id: string): StageVerifier | undefined => promotion.verifiers.find((v) => v.id === id);
 
 /**
  * The steps of one promotion as last read, and the only way to write them: each write is the next

@@ -75,8 +75,10 @@ const verifySignedRecord = async (signer: Signer, run: RunRecord, pkg: ModelPack
     if (err instanceof Error && err.name === 'InvalidInputError') return `the signed decision is malformed: ${err.message}`;
     throw err;
   }
-  if (!valid) return `the signature does not verify with key ${signed.keyId} (${String(signed.algorithm)}): forged, altered, or signed by a key this deployment does not trust`;
-  if (a.runId !== run.runId || a.decision !== run.decision) return `the signed decision (run ${a.runId}, ${a.decision}) does not match the run record (run ${run.runId}, ${run.decision})`;
+  if (!valid)
+    return `the signature does not verify with key ${signed.keyId} (${String(signed.algorithm)}): forged, altered, or signed by a key this deployment does not trust`;
+  if (a.runId !== run.runId || a.decision !== run.decision)
+    return `the signed decision (run ${a.runId}, ${a.decision}) does not match the run record (run ${run.runId}, ${run.decision})`;
   if (a.subjectArn !== pkg.ModelPackageArn) return `the decision is about ${a.subjectArn}, not ${pkg.ModelPackageArn}`;
   if (a.artifactsDigest !== digest) return `the artifacts changed after the decision: decided on ${a.artifactsDigest}, now ${digest}`;
   return null;
@@ -96,25 +98,47 @@ const approvalBasis = async (
   if (standing === 'approve' && !run.override) {
     if (!signer) return { reason: 'no decision signer is configured, so the approve decision cannot be verified' };
     const signed = signedDecisionOf(run);
-    if (signed && signed.attestation?.runId !== run.runId) return { reason: `the signed decision belongs to run ${signed.attestation?.runId}, not ${run.runId}` };
+    if (signed && signed.attestation?.runId !== run.runId)
+      return { reason: `the signed decision belongs to run ${signed.attestation?.runId}, not ${run.runId}` };
     const verdict = await verifyDecision(signer, signed, { subjectArn: pkg.ModelPackageArn, artifactsDigest: digest });
     if (!verdict.ok) return { reason: verdict.reason };
-    return { approval: { basis: 'signed-decision', keyId: signed!.keyId, at: run.finishedAt, artifactsDigest: digest, note: `modelgate approved in run ${run.runId}; signature verified with ${signed!.keyId}` } };
+    return {
+      approval: {
+        basis: 'signed-decision',
+        keyId: signed!.keyId,
+        at: run.finishedAt,
+        artifactsDigest: digest,
+        note: `modelgate approved in run ${run.runId}; signature verified with ${signed!.keyId}`,
+      },
+    };
   }
   if (standing === 'approve' && run.override) {
     const o = run.override;
     if (!approvers.some((a) => same(a, o.by))) {
-      return { reason: `the override to approve was made by ${o.by}, who is not an approver of policy "${policy.doc.metadata.name}" (approvers: ${approvers.join(', ') || 'none'})` };
+      return {
+        reason: `the override to approve was made by ${o.by}, who is not an approver of policy "${policy.doc.metadata.name}" (approvers: ${approvers.join(', ') || 'none'})`,
+      };
     }
     if (run.registeredBy.some((r) => same(r, o.by))) return { reason: `the override to approve was made by ${o.by}, who registered the model` };
     if (!signer) return { reason: 'no decision signer is configured, so the run record cannot be verified' };
     const problem = await verifySignedRecord(signer, run, pkg, digest);
     if (problem) return { reason: problem };
-    return { approval: { basis: 'override', by: o.by, at: o.at, keyId: signedDecisionOf(run)!.keyId, artifactsDigest: digest, note: `override to approve by ${o.by} on ${o.at}: "${o.reason}"` } };
+    return {
+      approval: {
+        basis: 'override',
+        by: o.by,
+        at: o.at,
+        keyId: signedDecisionOf(run)!.keyId,
+        artifactsDigest: digest,
+        note: `override to approve by ${o.by} on ${o.at}: "${o.reason}"`,
+      },
+    };
   }
   if (standing === 'reject') {
     const who = run.override ? ` (override by ${run.override.by})` : '';
-    return { reason: `run ${run.runId} rejected this version${who}; a registry approval by hand does not override a rejection (an approver can use modelgate override)` };
+    return {
+      reason: `run ${run.runId} rejected this version${who}; a registry approval by hand does not override a rejection (an approver can use modelgate override)`,
+    };
   }
   // needs_review (or a run without an approve): only a hand approval, and only where the policy allows it.
   if (pkg.ModelApprovalStatus !== 'Approved') {
@@ -122,11 +146,25 @@ const approvalBasis = async (
   }
   const actor = actorOf(pkg.LastModifiedBy);
   if (policy.doc.decision?.allowManualApproval !== true) {
-    return { reason: `the version was set to Approved by hand${actor ? ` by ${actor}` : ''} without a modelgate approve decision (run ${run.runId}: ${standing}), and policy "${policy.doc.metadata.name}" does not set allowManualApproval: true` };
+    return {
+      reason: `the version was set to Approved by hand${actor ? ` by ${actor}` : ''} without a modelgate approve decision (run ${run.runId}: ${standing}), and policy "${policy.doc.metadata.name}" does not set allowManualApproval: true`,
+    };
   }
-  if (!actor) return { reason: 'the version was set to Approved by hand, but the registry does not say by whom (LastModifiedBy); a hand approval is promoted only when its actor is known' };
+  if (!actor)
+    return {
+      reason:
+        'the version was set to Approved by hand, but the registry does not say by whom (LastModifiedBy); a hand approval is promoted only when its actor is known',
+    };
   if (run.registeredBy.some((r) => same(r, actor))) return { reason: `the version was set to Approved by ${actor}, who registered the model` };
-  return { approval: { basis: 'manual-approval', by: actor, ...(pkg.LastModifiedTime ? { at: pkg.LastModifiedTime } : {}), artifactsDigest: digest, note: `set to Approved by hand by ${actor}; policy "${policy.doc.metadata.name}" allows manual approval` } };
+  return {
+    approval: {
+      basis: 'manual-approval',
+      by: actor,
+      ...(pkg.LastModifiedTime ? { at: pkg.LastModifiedTime } : {}),
+      artifactsDigest: digest,
+      note: `set to Approved by hand by ${actor}; policy "${policy.doc.metadata.name}" allows manual approval`,
+    },
+  };
 };
 
 /**
@@ -141,9 +179,22 @@ export const verifyPromotion = async (services: AppServices, which: PromotionSub
     if (!run) throw new NotFoundError('run', truncateText(which.runId, 64));
   } else {
     run = await runForSubject(services, which.subjectArn);
-    if (!run) return { ok: false, reason: `modelgate has no run for ${which.subjectArn}: it was never evaluated, so there is no decision to promote`, run: null, pkg: null, policy: null };
+    if (!run)
+      return {
+        ok: false,
+        reason: `modelgate has no run for ${which.subjectArn}: it was never evaluated, so there is no decision to promote`,
+        run: null,
+        pkg: null,
+        policy: null,
+      };
   }
-  const refuse = (reason: string, pkg: ModelPackage | null = null, policy: LoadedPolicy | null = null): Verification => ({ ok: false, reason, run, pkg, policy });
+  const refuse = (reason: string, pkg: ModelPackage | null = null, policy: LoadedPolicy | null = null): Verification => ({
+    ok: false,
+    reason,
+    run,
+    pkg,
+    policy,
+  });
 
   let pkg: ModelPackage;
   try {

@@ -50,12 +50,23 @@ const CONTEXT_FLAGS: Array<[flag: string, field: keyof CrossAccountContext, patt
   ['org-id', 'orgId', /^o-[a-z0-9]{10,32}$/, 'an AWS Organizations id (o-…)'],
   ['artifacts', 'artifactsUri', /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'an S3 URI (s3://<bucket>/<prefix>/)'],
   ['artifacts-key', 'artifactsKmsKeyArn', KMS_KEY_ARN, KMS_EXPECTED],
-  ['image-repository', 'imageRepositoryArn', /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/.+$/, 'an ECR repository ARN (arn:aws:ecr:<region>:<account>:repository/<name>)'],
+  [
+    'image-repository',
+    'imageRepositoryArn',
+    /^arn:aws[a-z-]*:ecr:[a-z0-9-]+:\d{12}:repository\/.+$/,
+    'an ECR repository ARN (arn:aws:ecr:<region>:<account>:repository/<name>)',
+  ],
   ['source-model-key', 'sourceModelKmsKeyArn', KMS_KEY_ARN, KMS_EXPECTED],
   ['weights-key', 'weightsKmsKeyArn', KMS_KEY_ARN, KMS_EXPECTED],
 ];
 
-const CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'];
+const CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+];
 
 const contextOf = (values: Record<string, unknown>): CrossAccountContext => {
   const ctx: CrossAccountContext = {};
@@ -68,7 +79,11 @@ const contextOf = (values: Record<string, unknown>): CrossAccountContext => {
   return ctx;
 };
 
-const indent = (text: string, by: string): string => text.split('\n').map((l) => `${by}${l}`).join('\n');
+const indent = (text: string, by: string): string =>
+  text
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
 
 const renderDocument = (d: AccessDocument): string => {
   const body = typeof d.document === 'string' ? d.document : JSON.stringify(d.document, null, 2);
@@ -84,7 +99,9 @@ const renderProbe = (report: ProbeReport): string => {
   for (const c of report.checks) lines.push(`  ${label[c.status]}  ${c.check}  ${c.target}\n        ${c.message}`);
   for (const n of report.notes) lines.push(`  note: ${n}`);
   const count = (s: string) => report.checks.filter((c) => c.status === s).length;
-  lines.push(`Result: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped${report.passed ? '' : ' — fix what FAIL says and run again'}`);
+  lines.push(
+    `Result: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped${report.passed ? '' : ' — fix what FAIL says and run again'}`,
+  );
   return `${lines.join('\n')}\n`;
 };
 
@@ -96,13 +113,21 @@ const renderText = (policy: LoadedPolicy, ctx: CrossAccountContext, docs: Access
     `allow-list: accounts ${allow.accounts.join(', ')}; roles ${allow.roles.join(', ')}`,
     '',
   ];
-  const targets = [...promotionTargets(policy).map((r) => ({ id: r.id, heading: `${r.id} → account ${r.target.account}, ${r.target.region} (role ${r.target.roleArn}, ExternalId ${r.target.externalId})` })), { id: MODELGATE_TARGET, heading: "modelgate's own role" }];
+  const targets = [
+    ...promotionTargets(policy).map((r) => ({
+      id: r.id,
+      heading: `${r.id} → account ${r.target.account}, ${r.target.region} (role ${r.target.roleArn}, ExternalId ${r.target.externalId})`,
+    })),
+    { id: MODELGATE_TARGET, heading: "modelgate's own role" },
+  ];
   for (const t of targets) {
     out.push(`== ${t.heading}`);
     for (const d of docs.filter((x) => x.target === t.id)) out.push(renderDocument(d));
   }
   const unknown = [...new Set(docs.flatMap((d) => d.unknown))];
-  out.push(unknown.length === 0 ? 'Unknown: nothing — every document is filled in.' : `Unknown (fill in before applying):\n${unknown.map((u) => `  ${u}`).join('\n')}`);
+  out.push(
+    unknown.length === 0 ? 'Unknown: nothing — every document is filled in.' : `Unknown (fill in before applying):\n${unknown.map((u) => `  ${u}`).join('\n')}`,
+  );
   let text = `${out.join('\n')}\n`;
   text += report ? renderProbe(report) : '\nNot tested against AWS: add --probe to assume each role with its ExternalId and read the bucket policies.\n';
   return text;
@@ -113,10 +138,10 @@ export const createDoctorCommand =
   (makeProbe: (env: Record<string, string | undefined>) => CrossAccountProbe) =>
   async (argv: string[], io: CliIO): Promise<number> => {
     const [sub, ...rest] = argv;
-    if (sub === '--help' || sub === '-h') return io.stdout(`${DOCTOR_USAGE}\n`), EXIT.ok;
+    if (sub === '--help' || sub === '-h') return (io.stdout(`${DOCTOR_USAGE}\n`), EXIT.ok);
     if (sub !== 'cross-account') throw new UsageError(sub === undefined ? 'missing subcommand' : `unknown subcommand "doctor ${sub}"`, DOCTOR_USAGE);
     const { values } = parseCommandArgs(rest, options, DOCTOR_USAGE);
-    if (values.help) return io.stdout(`${DOCTOR_USAGE}\n`), EXIT.ok;
+    if (values.help) return (io.stdout(`${DOCTOR_USAGE}\n`), EXIT.ok);
     const file = required(values.policy, '--policy', DOCTOR_USAGE);
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', DOCTOR_USAGE) ?? 'text';
     const ctx = contextOf(values);
@@ -124,7 +149,11 @@ export const createDoctorCommand =
     // Shown as the user gave it, so that output is the same on every machine.
     const policy: LoadedPolicy = { ...(await loadPolicyFile(resolve(io.cwd, file))), file };
     if (promotionTargets(policy).length === 0) {
-      throw new InvalidInputError('the policy has no promotion block, so no account needs anything', file, 'a `promotion:` block with stages and targets (docs/cross-account.md)');
+      throw new InvalidInputError(
+        'the policy has no promotion block, so no account needs anything',
+        file,
+        'a `promotion:` block with stages and targets (docs/cross-account.md)',
+      );
     }
     const documents = requiredAccess(policy, ctx);
 
@@ -140,8 +169,18 @@ export const createDoctorCommand =
     if (format === 'json') {
       const { name, version } = policy.doc.metadata;
       const unknown = [...new Set(documents.flatMap((d) => d.unknown))];
-      const targets = promotionTargets(policy).map((r) => ({ id: r.id, stage: r.stage, kind: r.target.kind, account: r.target.account, region: r.target.region, roleArn: r.target.roleArn, externalId: r.target.externalId }));
-      io.stdout(`${JSON.stringify({ policy: { file: policy.file, name, version, digest: policy.digest }, context: ctx, allowList: promotionAllowList(policy), targets, documents, unknown, probe: report }, null, 2)}\n`);
+      const targets = promotionTargets(policy).map((r) => ({
+        id: r.id,
+        stage: r.stage,
+        kind: r.target.kind,
+        account: r.target.account,
+        region: r.target.region,
+        roleArn: r.target.roleArn,
+        externalId: r.target.externalId,
+      }));
+      io.stdout(
+        `${JSON.stringify({ policy: { file: policy.file, name, version, digest: policy.digest }, context: ctx, allowList: promotionAllowList(policy), targets, documents, unknown, probe: report }, null, 2)}\n`,
+      );
     } else {
       io.stdout(renderText(policy, ctx, documents, report));
     }

@@ -27,7 +27,9 @@ const renderPlan = (plan: PromotionPlan): string => {
   const lines = [
     `Promotion plan for ${label} (run ${plan.runId}; promotion ${plan.promotionId})`,
     v.ok ? `Verification: OK (${v.basis}) ${v.note ?? ''}`.trimEnd() : `Verification: REFUSED: ${v.reason}`,
-    plan.problems.length === 0 ? 'Checks before any stage starts: ok (allow-list, ExternalId, target options, verifiers)' : 'Checks before any stage starts: REFUSED',
+    plan.problems.length === 0
+      ? 'Checks before any stage starts: ok (allow-list, ExternalId, target options, verifiers)'
+      : 'Checks before any stage starts: REFUSED',
     ...plan.problems.map((p) => `  - ${p}`),
   ];
   plan.stages.forEach((stage, i) => {
@@ -64,8 +66,13 @@ const renderResult = (record: PromotionRecord, steps: PromotionStep[], state: st
 };
 
 export const promoteCommand = async (argv: string[], io: CliIO): Promise<number> => {
-  const { values, positionals } = parseCommandArgs(argv, { 'dry-run': { type: 'boolean' }, as: { type: 'string' }, format: { type: 'string' } }, PROMOTE_USAGE, { min: 1, max: 1, names: '<runId>' });
-  if (values.help) return io.stdout(`${PROMOTE_USAGE}\n`), EXIT.ok;
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { 'dry-run': { type: 'boolean' }, as: { type: 'string' }, format: { type: 'string' } },
+    PROMOTE_USAGE,
+    { min: 1, max: 1, names: '<runId>' },
+  );
+  if (values.help) return (io.stdout(`${PROMOTE_USAGE}\n`), EXIT.ok);
   const format = oneOf(values.format, ['text', 'json'] as const, '--format', PROMOTE_USAGE) ?? 'text';
   const runId = positionals[0]!;
   const stack = await openServices(io);
@@ -86,7 +93,11 @@ export const promoteCommand = async (argv: string[], io: CliIO): Promise<number>
     const { promotionId } = started.promotion;
     if (wantsAws(io.env)) {
       await runner!.start(promotionId);
-      io.stdout(format === 'json' ? `${JSON.stringify({ promotionId, runId, state: 'started', duplicate: started.duplicate }, null, 2)}\n` : `Promotion ${promotionId} started (state machine execution ${promotionId}). Follow it: modelgate runs show ${runId}\n`);
+      io.stdout(
+        format === 'json'
+          ? `${JSON.stringify({ promotionId, runId, state: 'started', duplicate: started.duplicate }, null, 2)}\n`
+          : `Promotion ${promotionId} started (state machine execution ${promotionId}). Follow it: modelgate runs show ${runId}\n`,
+      );
       return EXIT.ok;
     }
     if (io.isTTY && format === 'text') io.stderr(`promoting ${started.promotion.subject.group}/${started.promotion.subject.version}…\n`);

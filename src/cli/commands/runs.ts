@@ -25,16 +25,26 @@ const sinceOf = (value: string | undefined): string | undefined => {
 export const runsCommand = async (argv: string[], io: CliIO): Promise<number> => {
   const [sub, ...rest] = argv;
   if (sub === 'list') {
-    const { values } = parseCommandArgs(rest, { status: { type: 'string' }, group: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } }, LIST_USAGE);
-    if (values.help) return io.stdout(`${LIST_USAGE}\n`), 0;
+    const { values } = parseCommandArgs(
+      rest,
+      { status: { type: 'string' }, group: { type: 'string' }, since: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } },
+      LIST_USAGE,
+    );
+    if (values.help) return (io.stdout(`${LIST_USAGE}\n`), 0);
     const decision = oneOf(values.status, DECISIONS, '--status', LIST_USAGE) as Decision | undefined;
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', LIST_USAGE) ?? 'text';
     const since = sinceOf(values.since);
     const limit = values.limit === undefined ? 50 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000 (got "${values.limit}")`, LIST_USAGE);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new UsageError(`--limit must be a whole number from 1 to 1000 (got "${values.limit}")`, LIST_USAGE);
     const stack = await openServices(io, { publishes: false });
     try {
-      const runs = await listRuns(stack.services, { ...(decision ? { decision } : {}), ...(values.group ? { group: values.group } : {}), ...(since ? { since } : {}), limit });
+      const runs = await listRuns(stack.services, {
+        ...(decision ? { decision } : {}),
+        ...(values.group ? { group: values.group } : {}),
+        ...(since ? { since } : {}),
+        limit,
+      });
       io.stdout(format === 'json' ? `${JSON.stringify(runs, null, 2)}\n` : renderRunList(runs));
       return EXIT.ok;
     } finally {
@@ -43,7 +53,7 @@ export const runsCommand = async (argv: string[], io: CliIO): Promise<number> =>
   }
   if (sub === 'show') {
     const { values, positionals } = parseCommandArgs(rest, { format: { type: 'string' } }, SHOW_USAGE, { min: 1, max: 1, names: '<runId>' });
-    if (values.help) return io.stdout(`${SHOW_USAGE}\n`), 0;
+    if (values.help) return (io.stdout(`${SHOW_USAGE}\n`), 0);
     const format = oneOf(values.format, ['text', 'json'] as const, '--format', SHOW_USAGE) ?? 'text';
     const stack = await openServices(io, { publishes: false });
     try {
@@ -58,8 +68,13 @@ export const runsCommand = async (argv: string[], io: CliIO): Promise<number> =>
 };
 
 export const rerunCommand = async (argv: string[], io: CliIO): Promise<number> => {
-  const { values, positionals } = parseCommandArgs(argv, { reason: { type: 'string' }, as: { type: 'string' }, apply: { type: 'boolean' }, format: { type: 'string' } }, RERUN_USAGE, { min: 1, max: 1, names: '<runId>' });
-  if (values.help) return io.stdout(`${RERUN_USAGE}\n`), 0;
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { reason: { type: 'string' }, as: { type: 'string' }, apply: { type: 'boolean' }, format: { type: 'string' } },
+    RERUN_USAGE,
+    { min: 1, max: 1, names: '<runId>' },
+  );
+  if (values.help) return (io.stdout(`${RERUN_USAGE}\n`), 0);
   const reason = required(values.reason, '--reason', RERUN_USAGE);
   const format = oneOf(values.format, ['text', 'json'] as const, '--format', RERUN_USAGE) ?? 'text';
   const stack = await openServices(io, { publishes: values.apply === true });
@@ -74,8 +89,13 @@ export const rerunCommand = async (argv: string[], io: CliIO): Promise<number> =
 };
 
 export const overrideCommand = async (argv: string[], io: CliIO): Promise<number> => {
-  const { values, positionals } = parseCommandArgs(argv, { decision: { type: 'string' }, reason: { type: 'string' }, as: { type: 'string' }, format: { type: 'string' } }, OVERRIDE_USAGE, { min: 1, max: 1, names: '<runId>' });
-  if (values.help) return io.stdout(`${OVERRIDE_USAGE}\n`), 0;
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { decision: { type: 'string' }, reason: { type: 'string' }, as: { type: 'string' }, format: { type: 'string' } },
+    OVERRIDE_USAGE,
+    { min: 1, max: 1, names: '<runId>' },
+  );
+  if (values.help) return (io.stdout(`${OVERRIDE_USAGE}\n`), 0);
   const decision = oneOf(required(values.decision, '--decision', OVERRIDE_USAGE), ['approve', 'reject'] as const, '--decision', OVERRIDE_USAGE)!;
   const reason = required(values.reason, '--reason', OVERRIDE_USAGE);
   const by = required(values.as, '--as', OVERRIDE_USAGE);

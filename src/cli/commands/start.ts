@@ -14,7 +14,7 @@ const WORD = { approve: 'APPROVE', reject: 'REJECT', needs_review: 'NEEDS REVIEW
 
 export const startCommand = async (argv: string[], io: CliIO): Promise<number> => {
   const { values } = parseCommandArgs(argv, { port: { type: 'string' } }, USAGE);
-  if (values.help) return io.stdout(`${USAGE}\n`), EXIT.ok;
+  if (values.help) return (io.stdout(`${USAGE}\n`), EXIT.ok);
   const portText = values.port ?? io.env['MODELGATE_PORT'] ?? '4510';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port must be a whole number from 0 to 65535 (got "${portText}")`, USAGE);

@@ -65,10 +65,7 @@ const label = (p: LoadedPolicy): string => `"${p.doc.metadata.name}" (${p.file})
  * if (!chosen.policy) console.log(chosen.reason);
  * ```
  */
-export const selectPolicy = (
-  policies: LoadedPolicy[],
-  subject: MatchSubject,
-): { policy: LoadedPolicy } | { policy: null; reason: string } => {
+export const selectPolicy = (policies: LoadedPolicy[], subject: MatchSubject): { policy: LoadedPolicy } | { policy: null; reason: string } => {
   if (policies.length === 0) return { policy: null, reason: `no policy governs ${describeSubject(subject)}: no policies are loaded` };
   const candidates = policies
     .map((policy) => ({ policy, spec: matchSpecificity(policy.doc.match, subject) }))
@@ -90,8 +87,7 @@ export const selectPolicy = (
 };
 
 /** Two tag conditions can hold together unless they demand different values for one key. */
-const tagsCompatible = (a: Record<string, string>, b: Record<string, string>): boolean =>
-  Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
+const tagsCompatible = (a: Record<string, string>, b: Record<string, string>): boolean => Object.entries(a).every(([k, v]) => b[k] === undefined || b[k] === v);
 
 const overlapProblem = (a: LoadedPolicy, b: LoadedPolicy): string | null => {
   const ta = a.doc.match.tags ?? {};

@@ -18,8 +18,7 @@ const validatePolicy = validatePolicyDocument as unknown as ValidateFunction;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** `sha256:<hex>` of the bytes (a string is hashed as its UTF-8 bytes). */
-export const policyDigest = (content: string | Uint8Array): string =>
-  `sha256:${createHash('sha256').update(content).digest('hex')}`;
+export const policyDigest = (content: string | Uint8Array): string => `sha256:${createHash('sha256').update(content).digest('hex')}`;
 
 /** The most characters a policy may have (a policy is a page of YAML; the file reader stops at 1 MiB). */
 export const MAX_POLICY_CHARS = 1024 * 1024;
@@ -85,7 +84,10 @@ const crossFieldProblems = (doc: PolicyDocument, file: string): string[] => {
 
   (doc.waivers ?? []).forEach((w, i) => {
     if (!firstIndex.has(w.check)) {
-      at(`/waivers/${i}/check`, `waiver for check "${w.check}", which names no check entry of this policy (expected an entry id: ${[...firstIndex.keys()].join(', ')})`);
+      at(
+        `/waivers/${i}/check`,
+        `waiver for check "${w.check}", which names no check entry of this policy (expected an entry id: ${[...firstIndex.keys()].join(', ')})`,
+      );
     }
     if (w.reason.trim() === '') at(`/waivers/${i}/reason`, 'must not be blank (expected why the waiver is granted)');
   });
@@ -100,7 +102,10 @@ const crossFieldProblems = (doc: PolicyDocument, file: string): string[] => {
       // The role modelgate assumes lives in the hosting account (CROSS-ACCOUNT.md).
       const roleAccount = /^arn:[^:]+:iam::(\d{12}):/.exec(t.roleArn)?.[1];
       if (roleAccount !== undefined && roleAccount !== t.account) {
-        at(`/promotion/stages/${i}/targets/${j}/roleArn`, `role is in account ${roleAccount} but the target account is ${t.account} (expected a role in the hosting account)`);
+        at(
+          `/promotion/stages/${i}/targets/${j}/roleArn`,
+          `role is in account ${roleAccount} but the target account is ${t.account} (expected a role in the hosting account)`,
+        );
       }
     });
   });

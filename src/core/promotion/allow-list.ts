@@ -19,7 +19,12 @@ export const roleArnAccount = (arn: unknown): string | undefined => (typeof arn 
  * so `role/modelgate/*` admits role paths), `?` one.
  */
 export const roleGlob = (glob: string): RegExp =>
-  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 
 /**
  * Why assuming `target`'s role is not allowed (empty when it is): the account is not allow-listed,

@@ -32,7 +32,11 @@ const canonical = (value: unknown, path: string, ancestors: Set<object>): string
     case 'object':
       break;
     default:
-      throw new InvalidInputError(`a ${typeof value} has no JSON form`, `canonical JSON at ${path || '/'}`, 'null, a boolean, a finite number, a string, an array or a plain object');
+      throw new InvalidInputError(
+        `a ${typeof value} has no JSON form`,
+        `canonical JSON at ${path || '/'}`,
+        'null, a boolean, a finite number, a string, an array or a plain object',
+      );
   }
   if (ancestors.has(value)) {
     throw new InvalidInputError('the value contains itself', `canonical JSON at ${path || '/'}`, 'a tree without cycles');
@@ -45,7 +49,11 @@ const canonical = (value: unknown, path: string, ancestors: Set<object>): string
     }
     if (!isPlainObject(value)) {
       const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-      throw new InvalidInputError(`a ${kind} has no canonical JSON form`, `canonical JSON at ${path || '/'}`, 'a plain object (convert dates and buffers to strings first)');
+      throw new InvalidInputError(
+        `a ${kind} has no canonical JSON form`,
+        `canonical JSON at ${path || '/'}`,
+        'a plain object (convert dates and buffers to strings first)',
+      );
     }
     const record = value as Record<string, unknown>;
     // Keys compare by UTF-16 code units (the default sort), as in RFC 8785. Undefined members are
@@ -109,8 +117,7 @@ export const attestationOf = (run: RunRecord, pkg: ModelPackage): DecisionAttest
 };
 
 /** The bytes a decision signature covers. */
-export const attestationMessage = (attestation: DecisionAttestation): Uint8Array =>
-  new TextEncoder().encode(canonicalJson(attestation));
+export const attestationMessage = (attestation: DecisionAttestation): Uint8Array => new TextEncoder().encode(canonicalJson(attestation));
 
 /**
  * Signs an attestation with the signer's key.
@@ -178,7 +185,10 @@ export const verifyDecision = async (
   const signature = new Uint8Array(Buffer.from(signed.signature, 'base64'));
   const valid = await signer.verify(message, signature, signed.keyId, signed.algorithm);
   if (!valid) {
-    return { ok: false, reason: `the signature does not verify with key ${signed.keyId} (${signed.algorithm}): forged, altered, or signed by a key this deployment does not trust` };
+    return {
+      ok: false,
+      reason: `the signature does not verify with key ${signed.keyId} (${signed.algorithm}): forged, altered, or signed by a key this deployment does not trust`,
+    };
   }
   const a = signed.attestation;
   if (a.subjectArn !== expected.subjectArn) {

@@ -68,7 +68,12 @@ export const bedrockCopyDocuments = (s: TargetScope): AccessDocument[] => {
     });
   }
   if (copyKey) {
-    copierStatements.push({ Sid: 'EncryptCopyWithHostingKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant'], Resource: copyKey });
+    copierStatements.push({
+      Sid: 'EncryptCopyWithHostingKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey', 'kms:CreateGrant'],
+      Resource: copyKey,
+    });
   }
   const shareRequest = {
     name: 'modelgate-{group}-v{version}-{digest} (one share per promoted version)',
@@ -77,7 +82,14 @@ export const bedrockCopyDocuments = (s: TargetScope): AccessDocument[] => {
     allowExternalPrincipals: false,
   };
   const docs: AccessDocument[] = [
-    accessDocument(s.id, s.hosting, 'identity-policy', `Permissions of ${copier}: copy the shared model into ${dest}`, identityWhere(copier), iamPolicy(...copierStatements)),
+    accessDocument(
+      s.id,
+      s.hosting,
+      'identity-policy',
+      `Permissions of ${copier}: copy the shared model into ${dest}`,
+      identityWhere(copier),
+      iamPolicy(...copierStatements),
+    ),
     modelgateTrust({
       target: s.id,
       account: s.registryAccount,
@@ -101,10 +113,22 @@ export const bedrockCopyDocuments = (s: TargetScope): AccessDocument[] => {
           Resource: [modelArn, `arn:${s.partition}:ram:${sourceRegion}:${s.registryAccount}:resource-share/*`],
         },
         { Sid: 'FindOwnResourceShares', Effect: 'Allow', Action: ['ram:GetResourceShares', 'ram:GetResourceShareAssociations'], Resource: '*' },
-        { Sid: 'ReadAndShareCustomModel', Effect: 'Allow', Action: ['bedrock:GetCustomModel', 'bedrock:PutResourcePolicy', 'bedrock:GetResourcePolicy'], Resource: modelArn },
+        {
+          Sid: 'ReadAndShareCustomModel',
+          Effect: 'Allow',
+          Action: ['bedrock:GetCustomModel', 'bedrock:PutResourcePolicy', 'bedrock:GetResourcePolicy'],
+          Resource: modelArn,
+        },
       ),
     ),
-    accessDocument(s.id, s.registryAccount, 'note', `AWS RAM resource share that the sharer creates (CreateResourceShare in ${sourceRegion})`, `AWS RAM in ${s.registryAccount}, Region ${sourceRegion}`, shareRequest),
+    accessDocument(
+      s.id,
+      s.registryAccount,
+      'note',
+      `AWS RAM resource share that the sharer creates (CreateResourceShare in ${sourceRegion})`,
+      `AWS RAM in ${s.registryAccount}, Region ${sourceRegion}`,
+      shareRequest,
+    ),
     accessDocument(
       s.id,
       s.registryAccount,
@@ -170,20 +194,44 @@ export const bedrockImportDocuments = (s: TargetScope): AccessDocument[] => {
   const inR = { 'aws:ResourceAccount': s.registryAccount };
   const prefixCondition = listPrefixCondition(weights.prefix).Condition ?? {};
   const callerStatements: IamStatement[] = [
-    { Sid: 'FindOwnImportJobs', Effect: 'Allow', Action: 'bedrock:ListModelImportJobs', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': s.region } } },
+    {
+      Sid: 'FindOwnImportJobs',
+      Effect: 'Allow',
+      Action: 'bedrock:ListModelImportJobs',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': s.region } },
+    },
     {
       Sid: 'RunModelImportJobs',
       Effect: 'Allow',
       Action: ['bedrock:CreateModelImportJob', 'bedrock:GetModelImportJob', 'bedrock:GetImportedModel', 'bedrock:TagResource'],
       Resource: [bedrock('model-import-job/*'), bedrock('imported-model/*')],
     },
-    { Sid: 'PassImportRoleToBedrock', Effect: 'Allow', Action: 'iam:PassRole', Resource: importRole, Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } } },
+    {
+      Sid: 'PassImportRoleToBedrock',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: importRole,
+      Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+    },
   ];
   if (modelKey) {
-    callerStatements.push({ Sid: 'EncryptImportedModel', Effect: 'Allow', Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: modelKey });
+    callerStatements.push({
+      Sid: 'EncryptImportedModel',
+      Effect: 'Allow',
+      Action: ['kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      Resource: modelKey,
+    });
   }
   const docs: AccessDocument[] = [
-    accessDocument(s.id, s.hosting, 'identity-policy', `Permissions of ${caller}: run Custom Model Import in ${s.region}`, identityWhere(caller), iamPolicy(...callerStatements)),
+    accessDocument(
+      s.id,
+      s.hosting,
+      'identity-policy',
+      `Permissions of ${caller}: run Custom Model Import in ${s.region}`,
+      identityWhere(caller),
+      iamPolicy(...callerStatements),
+    ),
     accessDocument(
       s.id,
       s.hosting,
@@ -217,7 +265,14 @@ export const bedrockImportDocuments = (s: TargetScope): AccessDocument[] => {
       `Weights: bucket ${weights.bucket} lets ${s.hosting}'s import role read the model`,
       `bucket policy of s3://${weights.bucket} in ${s.registryAccount}`,
       iamPolicy(
-        { Sid: `ImportRoleIn${s.hosting}ListWeights`, Effect: 'Allow', Principal: { AWS: importRole }, Action: 's3:ListBucket', Resource: bucketArn, ...listPrefixCondition(weights.prefix) },
+        {
+          Sid: `ImportRoleIn${s.hosting}ListWeights`,
+          Effect: 'Allow',
+          Principal: { AWS: importRole },
+          Action: 's3:ListBucket',
+          Resource: bucketArn,
+          ...listPrefixCondition(weights.prefix),
+        },
         { Sid: `ImportRoleIn${s.hosting}ReadWeights`, Effect: 'Allow', Principal: { AWS: importRole }, Action: 's3:GetObject', Resource: objects },
       ),
     ),
@@ -227,7 +282,13 @@ export const bedrockImportDocuments = (s: TargetScope): AccessDocument[] => {
       'key-policy',
       `Weights key lets ${s.hosting}'s import role decrypt${key ? '' : ' (only if the bucket uses a customer-managed key)'}`,
       `key policy of ${key ?? '<weights-kms-key-arn>'} in ${s.registryAccount}`,
-      iamPolicy({ Sid: `ImportRoleIn${s.hosting}DecryptsWeights`, Effect: 'Allow', Principal: { AWS: importRole }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*' }),
+      iamPolicy({
+        Sid: `ImportRoleIn${s.hosting}DecryptsWeights`,
+        Effect: 'Allow',
+        Principal: { AWS: importRole },
+        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Resource: '*',
+      }),
     ),
   ];
   if (modelKey) {

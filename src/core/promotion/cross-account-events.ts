@@ -12,13 +12,20 @@ import { accessDocument, iamPolicy, option, orgCondition, type AccessDocument } 
 
 export const eventForwardDocuments = (s: TargetScope): AccessDocument[] => {
   const named = option(s.target, 'eventBusArn');
-  const busName = named ? named.slice(named.indexOf(':event-bus/') + ':event-bus/'.length) : option(s.target, 'eventBusName') ?? 'default';
+  const busName = named ? named.slice(named.indexOf(':event-bus/') + ':event-bus/'.length) : (option(s.target, 'eventBusName') ?? 'default');
   const busArn = named ?? `arn:${s.partition}:events:${s.region}:${s.hosting}:event-bus/${busName}`;
   const forwardRole = '<event-forwarding-role-arn>';
   const org = orgCondition(s.orgId);
   const putOnBus = { Sid: 'PutEventsOnHostingBus', Effect: 'Allow' as const, Action: 'events:PutEvents', Resource: busArn };
   return [
-    accessDocument(s.id, s.hosting, 'identity-policy', `Permissions of ${s.target.roleArn}: put Model Promoted on ${busName}`, `identity policy of ${s.target.roleArn} (merge with other targets that use this role)`, iamPolicy(putOnBus)),
+    accessDocument(
+      s.id,
+      s.hosting,
+      'identity-policy',
+      `Permissions of ${s.target.roleArn}: put Model Promoted on ${busName}`,
+      `identity policy of ${s.target.roleArn} (merge with other targets that use this role)`,
+      iamPolicy(putOnBus),
+    ),
     accessDocument(
       s.id,
       s.hosting,
@@ -48,6 +55,13 @@ export const eventForwardDocuments = (s: TargetScope): AccessDocument[] => {
         Condition: { StringEquals: { 'aws:SourceAccount': s.registryAccount } },
       }),
     ),
-    accessDocument(s.id, s.registryAccount, 'identity-policy', `Forwarding role in the registry account may put events on ${s.hosting}'s bus`, `identity policy of ${forwardRole}`, iamPolicy(putOnBus)),
+    accessDocument(
+      s.id,
+      s.registryAccount,
+      'identity-policy',
+      `Forwarding role in the registry account may put events on ${s.hosting}'s bus`,
+      `identity policy of ${forwardRole}`,
+      iamPolicy(putOnBus),
+    ),
   ];
 };

@@ -22,14 +22,7 @@ export interface IamPolicy {
 }
 
 export type AccessDocumentKind =
-  | 'trust-policy'
-  | 'identity-policy'
-  | 'resource-policy'
-  | 'bucket-policy'
-  | 'key-policy'
-  | 'bus-policy'
-  | 'repository-policy'
-  | 'note';
+  'trust-policy' | 'identity-policy' | 'resource-policy' | 'bucket-policy' | 'key-policy' | 'bus-policy' | 'repository-policy' | 'note';
 
 /** One thing an account owner must put in place for a promotion target to work. */
 export interface AccessDocument {
@@ -52,22 +45,28 @@ export const PLACEHOLDERS: Readonly<Record<string, string>> = {
   '<modelgate-role-arn>': "modelgate's Lambda execution role in its own account (pass --modelgate-role <arn>)",
   '<modelgate-account>': 'the account modelgate runs in (pass --modelgate-role <arn>)',
   '<registry-account>': 'the registry/research account that owns the model package group or the weights (pass --registry-account <id>)',
-  '<model-package-group>': 'the model package group name (the policy matches groups by glob or by tag; a group policy names exactly one group, so write one per group)',
+  '<model-package-group>':
+    'the model package group name (the policy matches groups by glob or by tag; a group policy names exactly one group, so write one per group)',
   '<endpoint-name>': 'the SageMaker endpoint to create or update (set `endpointName` on the target)',
   '<artifact-bucket>': 'the S3 bucket in the registry account that holds the model artifacts (pass --artifacts s3://<bucket>/<prefix>/)',
-  '<artifact-kms-key-arn>': 'the customer-managed KMS key encrypting the artifacts (pass --artifacts-key <arn>; drop this document if the artifacts use SSE-S3)',
-  '<ecr-repository-arn>': 'the ECR repository holding the inference image (pass --image-repository <arn>; drop these statements if the image is not in the registry account)',
-  '<sagemaker-execution-role-arn>': 'the SageMaker execution role in the hosting account that the model runs as (sagemaker-endpoint: set `executionRoleArn` on the target; sagemaker-registry: the role the hosting team deploys with)',
-  '<custom-model-arn>': 'the Bedrock custom model to share and copy (the subject\'s ARN at promotion time; set `sourceModelArn` on the target to name it here)',
+  '<artifact-kms-key-arn>':
+    'the customer-managed KMS key encrypting the artifacts (pass --artifacts-key <arn>; drop this document if the artifacts use SSE-S3)',
+  '<ecr-repository-arn>':
+    'the ECR repository holding the inference image (pass --image-repository <arn>; drop these statements if the image is not in the registry account)',
+  '<sagemaker-execution-role-arn>':
+    'the SageMaker execution role in the hosting account that the model runs as (sagemaker-endpoint: set `executionRoleArn` on the target; sagemaker-registry: the role the hosting team deploys with)',
+  '<custom-model-arn>': "the Bedrock custom model to share and copy (the subject's ARN at promotion time; set `sourceModelArn` on the target to name it here)",
   '<share-role-arn>': "the role in the model's owner account that makes the AWS RAM share (set `sourceAccountRoleArn` and `sourceExternalId` on the target)",
   '<source-external-id>': 'the ExternalId modelgate uses with the sharer role (set `sourceExternalId` on the target)',
   '<source-region>': 'the Region of the source custom model (comes from `sourceModelArn`)',
-  '<source-model-kms-key-arn>': 'the customer-managed KMS key of the source custom model (pass --source-model-key <arn>; drop this document if the model uses an AWS-owned key)',
+  '<source-model-kms-key-arn>':
+    'the customer-managed KMS key of the source custom model (pass --source-model-key <arn>; drop this document if the model uses an AWS-owned key)',
   '<copy-kms-key-arn>': 'the ARN of the KMS key in the hosting account named by `modelKmsKeyId` (an alias names no key policy)',
   '<imported-model-kms-key-arn>': 'the ARN of the KMS key in the hosting account named by `importedModelKmsKeyId` (an alias names no key policy)',
   '<weights-bucket>': 'the S3 bucket in the registry account with the Hugging Face safetensors weights (set `s3Uri: s3://<bucket>/<prefix>/` on the target)',
   '<weights-kms-key-arn>': 'the customer-managed KMS key of the weights bucket (pass --weights-key <arn>; drop this document if the bucket uses SSE-S3)',
-  '<event-forwarding-role-arn>': 'the role in the registry account that an EventBridge rule uses to forward events to the hosting bus (only for rule-based forwarding; modelgate itself does not need it)',
+  '<event-forwarding-role-arn>':
+    'the role in the registry account that an EventBridge rule uses to forward events to the hosting bus (only for rule-based forwarding; modelgate itself does not need it)',
 };
 
 const PLACEHOLDER = /<[a-z][a-z0-9-]*>/g;

@@ -57,15 +57,34 @@ const groupPolicies = (s: SageMakerScope, packageActions: string[]): AccessDocum
     const groupArn = s.sm(s.registryAccount, `model-package-group/${group}`);
     const packages = s.sm(s.registryAccount, `model-package/${group}/*`);
     const statements: IamStatement[] = [
-      { Sid: `HostingAccount${s.hosting}DescribeGroup`, Effect: 'Allow', Principal: { AWS: s.target.roleArn }, Action: 'sagemaker:DescribeModelPackageGroup', Resource: groupArn },
+      {
+        Sid: `HostingAccount${s.hosting}DescribeGroup`,
+        Effect: 'Allow',
+        Principal: { AWS: s.target.roleArn },
+        Action: 'sagemaker:DescribeModelPackageGroup',
+        Resource: groupArn,
+      },
       { Sid: `HostingAccount${s.hosting}UseModelPackages`, Effect: 'Allow', Principal: { AWS: s.target.roleArn }, Action: packageActions, Resource: packages },
     ];
     // Only the approving principal may change a version's status; inside R, modelgate's own IAM covers it.
     if (s.modelgateOutsideRegistry) {
-      statements.push({ Sid: 'ModelgateSetsApprovalStatus', Effect: 'Allow', Principal: { AWS: s.modelgateRole }, Action: 'sagemaker:UpdateModelPackage', Resource: packages });
+      statements.push({
+        Sid: 'ModelgateSetsApprovalStatus',
+        Effect: 'Allow',
+        Principal: { AWS: s.modelgateRole },
+        Action: 'sagemaker:UpdateModelPackage',
+        Resource: packages,
+      });
     }
     const which = isGlob(glob) ? `each model package group matching "${glob}"` : `model package group ${group}`;
-    return accessDocument(s.id, s.registryAccount, 'resource-policy', `Registry: ${which} shares its versions with ${s.hosting}`, `PutModelPackageGroupPolicy on ${which} in ${s.registryAccount} (${s.region})`, iamPolicy(...statements));
+    return accessDocument(
+      s.id,
+      s.registryAccount,
+      'resource-policy',
+      `Registry: ${which} shares its versions with ${s.hosting}`,
+      `PutModelPackageGroupPolicy on ${which} in ${s.registryAccount} (${s.region})`,
+      iamPolicy(...statements),
+    );
   });
 
 /** R's artifact bucket policy, key policy and ECR repository policy, and H's execution role policy. */
@@ -74,7 +93,14 @@ const artifactDocuments = (s: SageMakerScope): AccessDocument[] => {
   const objects = objectsArn(s.partition, s.bucket, s.prefix);
   const execRole = { AWS: s.executionRole };
   const bucketStatements: IamStatement[] = [
-    { Sid: `ExecutionRoleIn${s.hosting}ListArtifacts`, Effect: 'Allow', Principal: execRole, Action: 's3:ListBucket', Resource: bucketArn, ...listPrefixCondition(s.prefix) },
+    {
+      Sid: `ExecutionRoleIn${s.hosting}ListArtifacts`,
+      Effect: 'Allow',
+      Principal: execRole,
+      Action: 's3:ListBucket',
+      Resource: bucketArn,
+      ...listPrefixCondition(s.prefix),
+    },
     { Sid: `ExecutionRoleIn${s.hosting}ReadArtifacts`, Effect: 'Allow', Principal: execRole, Action: 's3:GetObject', Resource: objects },
   ];
   const keyStatements: IamStatement[] = [
@@ -95,15 +121,34 @@ const artifactDocuments = (s: SageMakerScope): AccessDocument[] => {
   const kmsKnown = s.ctx.artifactsKmsKeyArn !== undefined;
   const ecrKnown = s.ctx.imageRepositoryArn !== undefined;
   const execPolicy = iamPolicy(
-    { Sid: 'ListArtifactBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucketArn, Condition: { StringEquals: { 'aws:ResourceAccount': s.registryAccount } } },
-    { Sid: 'ReadArtifactObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: objects, Condition: { StringEquals: { 'aws:ResourceAccount': s.registryAccount } } },
+    {
+      Sid: 'ListArtifactBucket',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucketArn,
+      Condition: { StringEquals: { 'aws:ResourceAccount': s.registryAccount } },
+    },
+    {
+      Sid: 'ReadArtifactObjects',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: objects,
+      Condition: { StringEquals: { 'aws:ResourceAccount': s.registryAccount } },
+    },
     { Sid: 'DecryptArtifacts', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: s.kmsKey },
     { Sid: 'PullInferenceImage', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], Resource: s.repository },
     // GetAuthorizationToken has no resource-level permissions: IAM accepts only "*" for it.
     { Sid: 'GetEcrAuthorizationToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
   );
   return [
-    accessDocument(s.id, s.registryAccount, 'bucket-policy', `Artifacts: bucket ${s.bucket} lets ${s.hosting}'s execution role read the model`, `bucket policy of s3://${s.bucket} in ${s.registryAccount}`, iamPolicy(...bucketStatements)),
+    accessDocument(
+      s.id,
+      s.registryAccount,
+      'bucket-policy',
+      `Artifacts: bucket ${s.bucket} lets ${s.hosting}'s execution role read the model`,
+      `bucket policy of s3://${s.bucket} in ${s.registryAccount}`,
+      iamPolicy(...bucketStatements),
+    ),
     accessDocument(
       s.id,
       s.registryAccount,
@@ -118,9 +163,21 @@ const artifactDocuments = (s: SageMakerScope): AccessDocument[] => {
       'repository-policy',
       `Image: ECR repository lets ${s.hosting}'s execution role pull${ecrKnown ? '' : ' (only if the inference image lives in the registry account)'}`,
       `repository policy (SetRepositoryPolicy) of ${s.repository} in ${s.registryAccount}`,
-      iamPolicy({ Sid: `ExecutionRoleIn${s.hosting}PullImage`, Effect: 'Allow', Principal: execRole, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }),
+      iamPolicy({
+        Sid: `ExecutionRoleIn${s.hosting}PullImage`,
+        Effect: 'Allow',
+        Principal: execRole,
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      }),
     ),
-    accessDocument(s.id, s.hosting, 'identity-policy', `Execution role in ${s.hosting} reads the artifacts across accounts`, `identity policy of ${s.executionRole}`, execPolicy),
+    accessDocument(
+      s.id,
+      s.hosting,
+      'identity-policy',
+      `Execution role in ${s.hosting} reads the artifacts across accounts`,
+      `identity policy of ${s.executionRole}`,
+      execPolicy,
+    ),
   ];
 };
 
@@ -141,7 +198,15 @@ export const sagemakerEndpointDocuments = (scope: TargetScope): AccessDocument[]
     {
       Sid: 'DeployEndpoint',
       Effect: 'Allow',
-      Action: ['sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig', 'sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:ListTags', 'sagemaker:AddTags'],
+      Action: [
+        'sagemaker:CreateEndpointConfig',
+        'sagemaker:DescribeEndpointConfig',
+        'sagemaker:CreateEndpoint',
+        'sagemaker:UpdateEndpoint',
+        'sagemaker:DescribeEndpoint',
+        'sagemaker:ListTags',
+        'sagemaker:AddTags',
+      ],
       Resource: [endpointArn, configs],
     },
     // Rollback of an endpoint this promotion created deletes exactly that endpoint.
@@ -158,7 +223,14 @@ export const sagemakerEndpointDocuments = (scope: TargetScope): AccessDocument[]
     Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
   });
   return [
-    accessDocument(s.id, s.hosting, 'identity-policy', `Permissions of ${s.target.roleArn}: deploy endpoint ${endpointName}`, `identity policy of ${s.target.roleArn} (merge with other targets that use this role)`, iamPolicy(...statements)),
+    accessDocument(
+      s.id,
+      s.hosting,
+      'identity-policy',
+      `Permissions of ${s.target.roleArn}: deploy endpoint ${endpointName}`,
+      `identity policy of ${s.target.roleArn} (merge with other targets that use this role)`,
+      iamPolicy(...statements),
+    ),
     ...groupPolicies(s, ['sagemaker:DescribeModelPackage', 'sagemaker:ListModelPackages', 'sagemaker:CreateModel']),
     ...artifactDocuments(s),
   ];
@@ -188,7 +260,14 @@ export const sagemakerRegistryDocuments = (scope: TargetScope): AccessDocument[]
     Resource: hostingArns,
   });
   return [
-    accessDocument(s.id, s.hosting, 'identity-policy', `Permissions of ${s.target.roleArn}: register the version in ${s.hosting}'s registry`, `identity policy of ${s.target.roleArn} (merge with other targets that use this role)`, permissions),
+    accessDocument(
+      s.id,
+      s.hosting,
+      'identity-policy',
+      `Permissions of ${s.target.roleArn}: register the version in ${s.hosting}'s registry`,
+      `identity policy of ${s.target.roleArn} (merge with other targets that use this role)`,
+      permissions,
+    ),
     ...artifactDocuments(s),
   ];
 };

@@ -136,7 +136,8 @@ const BUILDERS: Record<string, (scope: TargetScope) => AccessDocument[]> = {
 export const TARGET_KINDS = Object.keys(BUILDERS);
 
 const registryAccountOf = (target: PromotionTarget, ctx: CrossAccountContext): string => {
-  const fromCopy = target.kind === 'bedrock-copy' ? accountOf(option(target, 'sourceAccountRoleArn') ?? '') ?? accountOf(option(target, 'sourceModelArn') ?? '') : undefined;
+  const fromCopy =
+    target.kind === 'bedrock-copy' ? (accountOf(option(target, 'sourceAccountRoleArn') ?? '') ?? accountOf(option(target, 'sourceModelArn') ?? '')) : undefined;
   return fromCopy ?? ctx.registryAccount ?? '<registry-account>';
 };
 
@@ -150,7 +151,14 @@ const modelgateDocuments = (policy: LoadedPolicy, role: string, account: string)
     'across invocations. Configure the deployment allow-list (PromotionAllowList) with exactly these accounts and roles: ' +
     `accounts ${allow.accounts.join(', ')}; roles ${allow.roles.join(', ')}.`;
   return [
-    accessDocument(MODELGATE_TARGET, account, 'identity-policy', 'modelgate may assume exactly the allow-listed promotion roles', `identity policy of ${role}`, document),
+    accessDocument(
+      MODELGATE_TARGET,
+      account,
+      'identity-policy',
+      'modelgate may assume exactly the allow-listed promotion roles',
+      `identity policy of ${role}`,
+      document,
+    ),
     accessDocument(MODELGATE_TARGET, account, 'note', 'Role chaining and the allow-list', 'modelgate deployment configuration', note),
   ];
 };

@@ -102,9 +102,7 @@ export const promotionIdOf = (runId: string): string => `${PROMOTION_PREFIX}${ru
 
 /** The run a promotion id belongs to, or `null` when it is not a promotion id. */
 export const runIdOfPromotion = (promotionId: string): string | null =>
-  promotionId.startsWith(PROMOTION_PREFIX) && promotionId.length > PROMOTION_PREFIX.length
-    ? promotionId.slice(PROMOTION_PREFIX.length)
-    : null;
+  promotionId.startsWith(PROMOTION_PREFIX) && promotionId.length > PROMOTION_PREFIX.length ? promotionId.slice(PROMOTION_PREFIX.length) : null;
 
 /** Step keys, in one place so that the ledger, the use case and the docs agree. */
 export const stepKeys = {

@@ -166,7 +166,9 @@ export const targetOptionProblems = (target: PromotionTarget, where: string, pat
       continue;
     }
     const near = closestKey(key, valid);
-    problems.push(`${where} at ${path}/${key}: unknown option "${key}" for kind ${kind}${near ? ` (did you mean "${near}"?)` : ''} (expected one of: ${valid.join(', ')})`);
+    problems.push(
+      `${where} at ${path}/${key}: unknown option "${key}" for kind ${kind}${near ? ` (did you mean "${near}"?)` : ''} (expected one of: ${valid.join(', ')})`,
+    );
   }
   const validate = validators[kind];
   if (!validate(known)) {

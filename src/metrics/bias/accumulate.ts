@@ -194,7 +194,13 @@ export class BiasAccumulator {
     return this.cells.map((cells) => {
       const out = new Float64Array(S * L * 4);
       for (let s = 0; s < S; s++) out.set(cells.subarray(s * this.capL * 4, s * this.capL * 4 + L * 4), s * L * 4);
-      return { labels: this.labelDictionary, positive, strata: strata ? [...strata] : null, cells: out, predictions: this.predicted !== null && this.predicted !== undefined };
+      return {
+        labels: this.labelDictionary,
+        positive,
+        strata: strata ? [...strata] : null,
+        cells: out,
+        predictions: this.predicted !== null && this.predicted !== undefined,
+      };
     });
   }
 }

@@ -59,11 +59,7 @@ export const facetBias = (counts: FacetCounts, facet: FacetSpec, options: Comput
 };
 
 /** GE of the whole population, subject to the same minimum size. */
-export const populationBias = (
-  confusion: { tp: number; fp: number; tn: number; fn: number },
-  predictions: boolean,
-  minGroupSize: number,
-): BiasValue => {
+export const populationBias = (confusion: { tp: number; fp: number; tn: number; fn: number }, predictions: boolean, minGroupSize: number): BiasValue => {
   if (!predictions) return notComputable('the dataset has no predicted labels (neither a prediction column nor a score column)');
   const n = confusion.tp + confusion.fp + confusion.tn + confusion.fn;
   if (n > 0 && n < minGroupSize) return notComputable(`the dataset has ${n} rows, fewer than minGroupSize ${minGroupSize}`);

@@ -44,7 +44,10 @@ export interface BiasResult {
 }
 
 const listed = (values: readonly string[]): string => {
-  const shown = values.slice(0, 10).map((v) => JSON.stringify(v)).join(', ');
+  const shown = values
+    .slice(0, 10)
+    .map((v) => JSON.stringify(v))
+    .join(', ');
   return values.length > 10 ? `${shown}, ...` : shown;
 };
 
@@ -90,11 +93,15 @@ export const biasFromDataset = async (source: AsyncIterable<Uint8Array>, options
 
   const notes: string[] = [];
   if (!acc.labels.some((v) => sameValue(v, positiveLabel))) {
-    notes.push(`no value of label column "${columns.label}" equals positiveLabel ${JSON.stringify(positiveLabel)} (values seen: ${listed(acc.labels)}), so every row counts as negative`);
+    notes.push(
+      `no value of label column "${columns.label}" equals positiveLabel ${JSON.stringify(positiveLabel)} (values seen: ${listed(acc.labels)}), so every row counts as negative`,
+    );
   }
   const predDict = acc.predictionDictionary;
   if (predDict && !predDict.some((v) => sameValue(v, positiveLabel))) {
-    notes.push(`no value of prediction column "${columns.prediction}" equals positiveLabel ${JSON.stringify(positiveLabel)} (values seen: ${listed(predDict)}), so every row is predicted negative`);
+    notes.push(
+      `no value of prediction column "${columns.prediction}" equals positiveLabel ${JSON.stringify(positiveLabel)} (values seen: ${listed(predDict)}), so every row is predicted negative`,
+    );
   }
   const groupColumn = group !== null && groupPresent ? columns.group! : null;
   const counts = acc.counts();

@@ -81,7 +81,10 @@ export const preTrainingMetrics = (s: FacetSummary, names: GroupNames, groupColu
  */
 export const conditionalDemographicDisparity = (strata: StratumCounts[] | null, by: 'label' | 'prediction', groupColumn: string | null): BiasValue => {
   const what = by === 'label' ? 'label' : 'predicted label';
-  if (!strata) return notComputable(`no group column${groupColumn ? ` "${groupColumn}" in the dataset` : ' configured (columns.group)'}; CDD${by === 'label' ? 'L' : 'PL'} needs strata`);
+  if (!strata)
+    return notComputable(
+      `no group column${groupColumn ? ` "${groupColumn}" in the dataset` : ' configured (columns.group)'}; CDD${by === 'label' ? 'L' : 'PL'} needs strata`,
+    );
   let total = 0;
   let sum = 0;
   let rejections = 0;
@@ -93,7 +96,7 @@ export const conditionalDemographicDisparity = (strata: StratumCounts[] | null, 
     // cells index (g * 2 + y) * 2 + p
     const c = st.cells;
     const count = (g: number, v: number): number =>
-      by === 'label' ? c[(g * 2 + v) * 2]! + c[(g * 2 + v) * 2 + 1]! : c[(g * 2) * 2 + v]! + c[(g * 2 + 1) * 2 + v]!;
+      by === 'label' ? c[(g * 2 + v) * 2]! + c[(g * 2 + v) * 2 + 1]! : c[g * 2 * 2 + v]! + c[(g * 2 + 1) * 2 + v]!;
     const d0 = count(1, 0);
     const d1 = count(1, 1);
     const n0 = count(0, 0) + d0;

@@ -47,7 +47,8 @@ const groupOf = (raw: unknown, where: string): ClarifyGroup => {
     return { kind: 'values', values: raw.split(',').map((s) => s.trim()) };
   }
   if (typeof raw === 'number' || typeof raw === 'boolean') return { kind: 'values', values: [String(raw)] };
-  if (Array.isArray(raw) && raw.length > 0 && raw.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) return { kind: 'values', values: raw.map(String) };
+  if (Array.isArray(raw) && raw.length > 0 && raw.every((v) => ['string', 'number', 'boolean'].includes(typeof v)))
+    return { kind: 'values', values: raw.map(String) };
   throw new InvalidInputError(`value_or_threshold is ${describeValue(raw)}`, where, 'a string, a number or a list of values');
 };
 
@@ -61,7 +62,8 @@ export const clarifyValue = (metric: Record<string, unknown>): BiasValue => {
   const n = toReportNumber(raw);
   if (n === null) return { value: null, reason: `Clarify reported a value that is not a number: ${describeValue(raw)}` };
   if (Number.isNaN(n)) return { value: null, reason: `Clarify reported NaN${error ? `: ${error}` : ''}` };
-  if (!Number.isFinite(n)) return { value: null, reason: `Clarify reported ${n > 0 ? 'Infinity' : '-Infinity'} (a zero denominator)${error ? `: ${error}` : ''}`, raw: n };
+  if (!Number.isFinite(n))
+    return { value: null, reason: `Clarify reported ${n > 0 ? 'Infinity' : '-Infinity'} (a zero denominator)${error ? `: ${error}` : ''}`, raw: n };
   return { value: n };
 };
 
@@ -76,7 +78,11 @@ export const readClarifyBiasReport = (json: unknown, where = 'analysis.json'): C
   if (!isObject(json)) throw new InvalidInputError('is not a JSON object', where, 'a Clarify analysis.json');
   const present = CLARIFY_BIAS_SECTIONS.filter((s) => json[s] !== undefined && json[s] !== null);
   if (present.length === 0) {
-    throw new InvalidInputError(`has no ${CLARIFY_BIAS_SECTIONS.join(' or ')} section (top-level keys: ${Object.keys(json).join(', ') || 'none'})`, where, 'a Clarify bias report');
+    throw new InvalidInputError(
+      `has no ${CLARIFY_BIAS_SECTIONS.join(' or ')} section (top-level keys: ${Object.keys(json).join(', ') || 'none'})`,
+      where,
+      'a Clarify bias report',
+    );
   }
   const report: ClarifyBiasReport = { entries: [] };
   for (const section of present) {
@@ -104,7 +110,8 @@ export const readClarifyBiasReport = (json: unknown, where = 'analysis.json'): C
         }
         if (!entry.sections.includes(section)) entry.sections.push(section);
         metrics.forEach((m: unknown, j) => {
-          if (!isObject(m) || typeof m['name'] !== 'string') throw new InvalidInputError('is not { name, value }', `${eat}/metrics/${j}`, 'a metric with a name');
+          if (!isObject(m) || typeof m['name'] !== 'string')
+            throw new InvalidInputError('is not { name, value }', `${eat}/metrics/${j}`, 'a metric with a name');
           const name = canonicalBiasMetric(m['name']);
           if (name && !Object.hasOwn(entry.metrics, name)) entry.metrics[name] = clarifyValue(m);
         });
@@ -149,7 +156,9 @@ export const matchClarifyFacet = (report: ClarifyBiasReport, facet: FacetSpec): 
   if (isNumericFacet(facet)) {
     const t = facet.sensitiveAtLeast;
     const entry = candidates.find(
-      (e) => (e.group.kind === 'threshold' && e.group.threshold === t) || (e.group.kind === 'values' && e.group.values.length === 1 && toNumber(e.group.values[0]) === t),
+      (e) =>
+        (e.group.kind === 'threshold' && e.group.threshold === t) ||
+        (e.group.kind === 'values' && e.group.values.length === 1 && toNumber(e.group.values[0]) === t),
     );
     if (!entry) return { entry: null, reason: `the Clarify report has no threshold ${t} for facet "${facet.column}" (entries: ${seen})` };
     const slice = `${facet.column}>${t}`;

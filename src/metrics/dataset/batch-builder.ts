@@ -141,7 +141,8 @@ export class BatchBuilder {
 
   private convert(i: number, r: number, buf: Uint8Array, s: number, e: number, flag: number, line: number): void {
     const spec = this.specs[i]!;
-    if (flag === SPAN_NULL) throw new DatasetError(this.source, `null; expected ${spec.kind === 'number' ? 'a number' : 'a value'}`, { line, column: spec.name });
+    if (flag === SPAN_NULL)
+      throw new DatasetError(this.source, `null; expected ${spec.kind === 'number' ? 'a number' : 'a value'}`, { line, column: spec.name });
     let b = buf;
     if (flag !== SPAN_PLAIN) {
       e = this.unescape(buf, s, e, flag, line, spec.name);
@@ -165,7 +166,11 @@ export class BatchBuilder {
   private notANumber(b: Uint8Array, s: number, e: number, line: number, column: string): DatasetError {
     // The cell is file content: say what it is like, not what it says.
     const text = decodeUtf8(b, s, e);
-    return new DatasetError(this.source, text.trim() === '' ? 'is empty; expected a number' : `a text of ${text.length} character${text.length === 1 ? '' : 's'} is not a number`, { line, column });
+    return new DatasetError(
+      this.source,
+      text.trim() === '' ? 'is empty; expected a number' : `a text of ${text.length} character${text.length === 1 ? '' : 's'} is not a number`,
+      { line, column },
+    );
   }
 
   /** Writes the unescaped bytes of a span into `scratch`; returns their length. */
@@ -205,7 +210,8 @@ export class BatchBuilder {
         const v = this.numbers[i];
         if (v) return { kind: 'number' as const, name: spec.name, values: rows === v.length ? v : v.subarray(0, rows) };
         const c = this.codes[i];
-        if (c) return { kind: 'category' as const, name: spec.name, codes: rows === c.length ? c : c.subarray(0, rows), dictionary: this.dictionaries[i]!.values };
+        if (c)
+          return { kind: 'category' as const, name: spec.name, codes: rows === c.length ? c : c.subarray(0, rows), dictionary: this.dictionaries[i]!.values };
         return null;
       }),
     };

@@ -175,7 +175,10 @@ export class CsvParser implements RowParser {
           } else if (buf[p + 1] === LF) p++;
         }
         if (p < n && buf[p] !== COMMA && buf[p] !== LF) {
-          throw new DatasetError(this.source, `unexpected ${JSON.stringify(String.fromCharCode(buf[p]!))} after a closing quote; expected "," or a line end`, { line: this.line + lines, column: this.columnName(f) });
+          throw new DatasetError(this.source, `unexpected ${JSON.stringify(String.fromCharCode(buf[p]!))} after a closing quote; expected "," or a line end`, {
+            line: this.line + lines,
+            column: this.columnName(f),
+          });
         }
         if (k >= 0) b.convertField(k, buf, s, e, fl, this.line + lines);
       } else if (k < 0) {
@@ -330,7 +333,9 @@ export const splitRecord = (
         } else if (buf[p + 1] === LF) p++;
       }
       if (p < n && buf[p] !== COMMA && buf[p] !== LF) {
-        throw new DatasetError(source, `unexpected ${JSON.stringify(String.fromCharCode(buf[p]!))} after a closing quote; expected "," or a line end`, { line: line + lines });
+        throw new DatasetError(source, `unexpected ${JSON.stringify(String.fromCharCode(buf[p]!))} after a closing quote; expected "," or a line end`, {
+          line: line + lines,
+        });
       }
     } else {
       const s = p;

@@ -109,7 +109,10 @@ export class JsonlParser implements RowParser {
     this.walk(buf, p, end, null);
     for (let k = 0; k < this.names.length; k++) {
       if (this.seen[k] !== row) {
-        throw new DatasetError(this.source, 'missing from this row; expected in every row once the first row has it', { line: this.line, column: decodeUtf8(this.names[k]!, 0, this.names[k]!.length) });
+        throw new DatasetError(this.source, 'missing from this row; expected in every row once the first row has it', {
+          line: this.line,
+          column: decodeUtf8(this.names[k]!, 0, this.names[k]!.length),
+        });
       }
     }
   }
@@ -168,7 +171,10 @@ export class JsonlParser implements RowParser {
       } else if (c === OPEN || c === OPEN_ARRAY) {
         if (k >= 0) {
           const what = c === OPEN ? 'an object' : 'an array';
-          throw new DatasetError(this.source, `is ${what}; expected a number or a string`, { line: this.line, column: decodeUtf8(this.names[k]!, 0, this.names[k]!.length) });
+          throw new DatasetError(this.source, `is ${what}; expected a number or a string`, {
+            line: this.line,
+            column: decodeUtf8(this.names[k]!, 0, this.names[k]!.length),
+          });
         }
         p = this.skipNested(buf, p, end);
       } else {

@@ -13,7 +13,10 @@ const DEFAULT_MAX_ROW_BYTES = 16 * 1024 * 1024;
 
 /** The format a file name suggests (`.csv`, `.jsonl`, `.ndjson`, `.json`, optionally `.gz`), else `auto`. */
 export const formatFromName = (name: string): DatasetFormat => {
-  const base = name.toLowerCase().replace(/[?#].*$/, '').replace(/\.gz$/, '');
+  const base = name
+    .toLowerCase()
+    .replace(/[?#].*$/, '')
+    .replace(/\.gz$/, '');
   if (base.endsWith('.csv')) return 'csv';
   if (base.endsWith('.jsonl') || base.endsWith('.ndjson') || base.endsWith('.json')) return 'jsonl';
   return 'auto';

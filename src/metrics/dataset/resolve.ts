@@ -36,9 +36,16 @@ const distance = (a: string, b: string): number => {
  * does not.
  */
 export const describeHeader = (found: readonly string[], wanted: readonly string[]): string => {
-  const near = found.filter((name) => wanted.some((w) => name.length <= 64 && (name.toLowerCase() === w.toLowerCase() || (w.length >= 3 && distance(name, w) <= 2))));
+  const near = found.filter((name) =>
+    wanted.some((w) => name.length <= 64 && (name.toLowerCase() === w.toLowerCase() || (w.length >= 3 && distance(name, w) <= 2))),
+  );
   const size = `the header has ${found.length} column${found.length === 1 ? '' : 's'}`;
-  return near.length > 0 ? `${size}, of which ${near.slice(0, 5).map((n) => JSON.stringify(n)).join(', ')} come${near.length === 1 ? 's' : ''} close (column names are case-sensitive)` : `${size} and none comes close (modelgate does not quote a file's header)`;
+  return near.length > 0
+    ? `${size}, of which ${near
+        .slice(0, 5)
+        .map((n) => JSON.stringify(n))
+        .join(', ')} come${near.length === 1 ? 's' : ''} close (column names are case-sensitive)`
+    : `${size} and none comes close (modelgate does not quote a file's header)`;
 };
 
 /** Resolves `specs` against `found` (names in dataset order); a missing required column is an error describing the header (see {@link describeHeader}). */

@@ -27,7 +27,7 @@ export const ndcg = (candidate: ReadonlyMap<string, number>, champion: ReadonlyM
 
   const order = features.map((f) => ({ imp: candidate.get(f) ?? 0, rel: rel(f) })).sort((x, y) => y.imp - x.imp);
   let dcg = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     let relSum = 0;
     while (j < order.length && order[j]!.imp === order[i]!.imp) relSum += order[j++]!.rel;

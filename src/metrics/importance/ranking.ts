@@ -15,8 +15,7 @@ export interface RankedFeature {
   rank: number;
 }
 
-export const byImportance = (a: [string, number], b: [string, number]): number =>
-  b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+export const byImportance = (a: [string, number], b: [string, number]): number => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
  * Ranks the features; `null` when the total importance is 0 (no share is computable).
@@ -43,4 +42,7 @@ export const rankFeatures = (importance: ReadonlyMap<string, number>): RankedFea
 
 /** The K features first in the deterministic order (exactly min(K, n) names). */
 export const topK = (importance: ReadonlyMap<string, number>, k: number): string[] =>
-  [...importance].sort(byImportance).slice(0, k).map(([f]) => f);
+  [...importance]
+    .sort(byImportance)
+    .slice(0, k)
+    .map(([f]) => f);

@@ -42,7 +42,8 @@ const readObject = (obj: Record<string, unknown>, path: string): Map<string, num
 
 const readClarify = (doc: Record<string, unknown>, opts: ImportanceReadOptions): FeatureImportance => {
   const shap = (doc['explanations'] as Record<string, unknown> | undefined)?.['kernel_shap'];
-  if (!isRecord(shap)) throw new ImportanceFormatError('explanations.kernel_shap', 'missing: the report has no SHAP explanations (expected an object keyed by label)');
+  if (!isRecord(shap))
+    throw new ImportanceFormatError('explanations.kernel_shap', 'missing: the report has no SHAP explanations (expected an object keyed by label)');
   const keys = Object.keys(shap);
   if (keys.length === 0) throw new ImportanceFormatError('explanations.kernel_shap', 'has no label keys (expected e.g. "label0")');
   if (opts.labelKey !== undefined && !keys.includes(opts.labelKey)) {

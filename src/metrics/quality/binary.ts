@@ -135,7 +135,21 @@ export const createBinaryAccumulator = (opts: BinaryOptions = {}): BinaryAccumul
       if (rows === 0) {
         const none = notComputable('no rows');
         return Object.fromEntries(
-          ['accuracy', 'precision', 'recall', 'specificity', 'false_positive_rate', 'f1', 'f0_5', 'f2', 'mcc', 'auc', 'average_precision', 'log_loss', 'brier'].map((k) => [k, none]),
+          [
+            'accuracy',
+            'precision',
+            'recall',
+            'specificity',
+            'false_positive_rate',
+            'f1',
+            'f0_5',
+            'f2',
+            'mcc',
+            'auc',
+            'average_precision',
+            'log_loss',
+            'brier',
+          ].map((k) => [k, none]),
         );
       }
       const table: MetricTable = { ...confusionMetrics(counts) };

@@ -39,7 +39,7 @@ export class OnlineBootstrap {
     let s2 = state[2]!;
     let s3 = state[3]!;
     for (let r = 0, base = 0; r < replicates; r++, base += statSize) {
-      const u = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0);
+      const u = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
       const t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;

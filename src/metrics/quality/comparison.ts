@@ -56,7 +56,11 @@ export const comparePaired = (
     const d = diffs.get(name)!.sort((x, y) => x - y);
     const base = { difference, greaterIsBetter: up, replicatesUsed: d.length };
     if (difference === null) {
-      out[name] = { ...base, worseningBound: null, reason: `not computable for the ${a === null ? 'candidate' : 'champion'}: ${(a === null ? candidate : champion)[name]?.reason ?? 'absent'}` };
+      out[name] = {
+        ...base,
+        worseningBound: null,
+        reason: `not computable for the ${a === null ? 'candidate' : 'champion'}: ${(a === null ? candidate : champion)[name]?.reason ?? 'absent'}`,
+      };
     } else if (d.length < MIN_USABLE_REPLICATE_SHARE * bootstrap.replicates) {
       out[name] = { ...base, worseningBound: null, reason: `computable in only ${d.length} of ${bootstrap.replicates} bootstrap replicates` };
     } else {

@@ -166,7 +166,13 @@ export const createPairedBinaryAccumulator = (opts: BinaryOptions & PairedOption
           reason: `${name} is a ranking metric, not a function of fixed-size counts: the online bootstrap does not cover it`,
         };
       }
-      return { rows: cand.rows, candidate, champion, comparison, mcnemar: mcnemar(candOnly, champOnly, cand.rows, opts.mcnemarExactBelow ?? MCNEMAR_EXACT_BELOW) };
+      return {
+        rows: cand.rows,
+        candidate,
+        champion,
+        comparison,
+        mcnemar: mcnemar(candOnly, champOnly, cand.rows, opts.mcnemarExactBelow ?? MCNEMAR_EXACT_BELOW),
+      };
     },
   };
 };

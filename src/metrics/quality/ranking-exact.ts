@@ -25,7 +25,7 @@ export const exactRankingMetrics = (scores: Float64Array, positive: Uint8Array, 
   // Ascending pass: each positive beats every negative in a lower tie group, ties count ½.
   let aucPairs = 0;
   let negBelow = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const s = scores[order[i]!]!;
     let p = 0;
     let q = 0;
@@ -41,7 +41,7 @@ export const exactRankingMetrics = (scores: Float64Array, positive: Uint8Array, 
   let ap = 0;
   let tp = 0;
   let fp = 0;
-  for (let i = n - 1; i >= 0; ) {
+  for (let i = n - 1; i >= 0;) {
     const s = scores[order[i]!]!;
     let p = 0;
     let q = 0;

@@ -63,5 +63,4 @@ export const computable = (value: number): MetricValue => ({ value });
 export const notComputable = (reason: string): MetricValue => ({ value: null, reason });
 
 /** A ratio whose zero denominator makes it not computable. */
-export const ratio = (num: number, den: number, what: string): MetricValue =>
-  den === 0 ? notComputable(`${what} is 0`) : computable(num / den);
+export const ratio = (num: number, den: number, what: string): MetricValue => (den === 0 ? notComputable(`${what} is 0`) : computable(num / den));

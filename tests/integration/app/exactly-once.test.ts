@@ -38,7 +38,9 @@ describe('one decision per model version', () => {
     const outcomes = await Promise.all(events.map((e) => handleRegistryEvent(stack.services, e)));
     // Assess
     const decided = outcomes.flatMap((o: EventOutcome) => (o.action === 'evaluate' && o.outcome.status === 'decided' ? [o.outcome] : []));
-    const runIds = new Set(outcomes.map((o) => (o.action === 'evaluate' ? (o.outcome.status === 'decided' ? o.outcome.run.runId : o.outcome.runId) : 'ignored')));
+    const runIds = new Set(
+      outcomes.map((o) => (o.action === 'evaluate' ? (o.outcome.status === 'decided' ? o.outcome.run.runId : o.outcome.runId) : 'ignored')),
+    );
     expect(runIds.size).toBe(1);
     expect(decided.filter((d) => !d.duplicate)).toHaveLength(1);
     expect(await stack.services.ledger.listRuns({ subjectArn: ARN(3) })).toHaveLength(1);
@@ -53,7 +55,10 @@ describe('one decision per model version', () => {
     const pkg = await stack.registry.describe(ARN(3));
     const before = { approvals: approvals.length, outbox: stack.outbox.entries.length };
     // Act
-    const outcome = await handleRegistryEvent(stack.services, modelPackageStateChangeEvent({ ...pkg, ModelApprovalStatus: 'PendingManualApproval' }, 'evt-late'));
+    const outcome = await handleRegistryEvent(
+      stack.services,
+      modelPackageStateChangeEvent({ ...pkg, ModelApprovalStatus: 'PendingManualApproval' }, 'evt-late'),
+    );
     // Assess
     expect(outcome.action === 'evaluate' && outcome.outcome.status === 'decided' && outcome.outcome.duplicate).toBe(true);
     expect(approvals.length).toBe(before.approvals);

@@ -38,13 +38,15 @@ describe('signed decisions on the embedded stack', () => {
     const { Item } = await table.documentClient.send(new GetCommand({ TableName: LEDGER_TABLE_DEFAULT, Key: keys.run(runId) }));
     const record = JSON.parse(Item!['record'] as string) as RunRecord;
     edit(record);
-    await table.documentClient.send(new UpdateCommand({
-      TableName: LEDGER_TABLE_DEFAULT,
-      Key: keys.run(runId),
-      UpdateExpression: 'SET #record = :record, #decision = :decision',
-      ExpressionAttributeNames: { '#record': 'record', '#decision': 'decision' },
-      ExpressionAttributeValues: { ':record': JSON.stringify(record), ':decision': record.decision },
-    }));
+    await table.documentClient.send(
+      new UpdateCommand({
+        TableName: LEDGER_TABLE_DEFAULT,
+        Key: keys.run(runId),
+        UpdateExpression: 'SET #record = :record, #decision = :decision',
+        ExpressionAttributeNames: { '#record': 'record', '#decision': 'decision' },
+        ExpressionAttributeValues: { ':record': JSON.stringify(record), ':decision': record.decision },
+      }),
+    );
   };
 
   beforeAll(async () => {
@@ -70,7 +72,14 @@ describe('signed decisions on the embedded stack', () => {
     expect(stored?.attestation).toMatchObject({
       algorithm: 'Ed25519',
       keyId: stack.services.signer!.keyId,
-      attestation: { runId: run.runId, subjectArn: ARN(2), decision: 'approve', policyDigest: run.policy!.digest, decidedAt: run.finishedAt, serviceVersion: run.serviceVersion },
+      attestation: {
+        runId: run.runId,
+        subjectArn: ARN(2),
+        decision: 'approve',
+        policyDigest: run.policy!.digest,
+        decidedAt: run.finishedAt,
+        serviceVersion: run.serviceVersion,
+      },
     });
     expect(verdict).toEqual({ ok: true });
     expect(statSync(join(stateDir, 'keys', PRIVATE_KEY_FILE)).mode & 0o777).toBe(0o600);
@@ -119,7 +128,10 @@ describe('signed decisions on the embedded stack', () => {
     // Prepare
     const { run, pkg } = await evaluate(2);
     const spec = pkg.InferenceSpecification as { Containers: Array<Record<string, unknown>> };
-    const swapped: ModelPackage = { ...pkg, InferenceSpecification: { ...spec, Containers: [{ ...spec.Containers[0], ModelDataUrl: 's3://elsewhere/model.tar.gz' }] } };
+    const swapped: ModelPackage = {
+      ...pkg,
+      InferenceSpecification: { ...spec, Containers: [{ ...spec.Containers[0], ModelDataUrl: 's3://elsewhere/model.tar.gz' }] },
+    };
     // Act
     const verdict = await verifyDecision(stack.services.signer!, run.attestation, expectedFor(swapped));
     // Assess

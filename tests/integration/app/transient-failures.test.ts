@@ -24,16 +24,18 @@ describe('transient failures', () => {
     stack = await composeLocal({ stateDir: mkdtempSync(join(tmpdir(), 'mg-transient-')), baseDir: ROOT, outboxSink: () => undefined });
     // The first `throttle` reads are refused the way S3 refuses under load (an SDK v3 error shape).
     const [files] = stack.services.artifacts as [ArtifactStore];
-    stack.services.artifacts = [{
-      schemes: files.schemes,
-      open: async (uri, options) => {
-        if (throttle > 0) {
-          throttle--;
-          throw Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $fault: 'server', $retryable: { throttling: true } });
-        }
-        return files.open(uri, options);
+    stack.services.artifacts = [
+      {
+        schemes: files.schemes,
+        open: async (uri, options) => {
+          if (throttle > 0) {
+            throttle--;
+            throw Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $fault: 'server', $retryable: { throttling: true } });
+          }
+          return files.open(uri, options);
+        },
       },
-    }];
+    ];
     const setApproval = stack.registry.setApproval.bind(stack.registry);
     stack.registry.setApproval = async (arn, status, description) => {
       approvals.push(status);
@@ -50,7 +52,10 @@ describe('transient failures', () => {
     const event = modelPackageStateChangeEvent(pkg, 'evt-throttled');
     throttle = 1;
     // Act
-    const first = await handleRegistryEvent(stack.services, event).then(() => null, (e: unknown) => e);
+    const first = await handleRegistryEvent(stack.services, event).then(
+      () => null,
+      (e: unknown) => e,
+    );
     const runsAfterFailure = await stack.services.ledger.listRuns({ subjectArn: ARN });
     const retry = await handleRegistryEvent(stack.services, event);
     // Assess

@@ -47,7 +47,12 @@ describe('evaluate --model-package <ARN>, deployed settings present', () => {
     });
     mocks = installAwsMocks();
     // No MODELGATE_EVENT_BUS: evaluate without --apply publishes nothing.
-    env = { ...(process.env as Record<string, string>), MODELGATE_LEDGER_TABLE: TABLE, MODELGATE_LOG_LEVEL: 'error', MODELGATE_HOME: mkdtempSync(join(tmpdir(), 'modelgate-reg-')) };
+    env = {
+      ...(process.env as Record<string, string>),
+      MODELGATE_LEDGER_TABLE: TABLE,
+      MODELGATE_LOG_LEVEL: 'error',
+      MODELGATE_HOME: mkdtempSync(join(tmpdir(), 'modelgate-reg-')),
+    };
     delete env['MODELGATE_EVENT_BUS'];
   });
   afterEach(() => mocks.reset());
@@ -63,7 +68,9 @@ describe('evaluate --model-package <ARN>, deployed settings present', () => {
     // Act
     const r = await run(['evaluate', '--model-package', ARN, '--policy', 'policies/churn.yaml'], env);
     // Assess
-    expect(r.stderr).toContain(`model package not found: ${ARN} (--model-package): looked in SageMaker Model Registry, account 111111111111, Region eu-west-1, with the caller's AWS credentials`);
+    expect(r.stderr).toContain(
+      `model package not found: ${ARN} (--model-package): looked in SageMaker Model Registry, account 111111111111, Region eu-west-1, with the caller's AWS credentials`,
+    );
     expect(r.stderr).toContain('MODELGATE_LEDGER_TABLE selects the deployed settings');
     expect(r.code).toBe(64);
     expect(mocks.sagemaker.commandCalls(DescribeModelPackageCommand).map((c) => c.args[0].input.ModelPackageName)).toEqual([ARN]);
@@ -73,11 +80,25 @@ describe('evaluate --model-package <ARN>, deployed settings present', () => {
     // Prepare
     mocks.register(ARN, 's3://ml-artifacts/churn-xgb/7/statistics.json');
     // Act
-    const r = await run(['evaluate', '--model-package', ARN, '--policy', 'policies/churn.yaml', '--champion', 'none', '--format', 'json',
-      '--evidence', `model-quality-statistics=file:${STATISTICS}`], env);
+    const r = await run(
+      [
+        'evaluate',
+        '--model-package',
+        ARN,
+        '--policy',
+        'policies/churn.yaml',
+        '--champion',
+        'none',
+        '--format',
+        'json',
+        '--evidence',
+        `model-quality-statistics=file:${STATISTICS}`,
+      ],
+      env,
+    );
     // Assess
     expect(r.stderr).not.toContain('unexpected error');
-    expect(r.stderr).not.toContain("MODELGATE_EVENT_BUS");
+    expect(r.stderr).not.toContain('MODELGATE_EVENT_BUS');
     expect([0, 1, 2]).toContain(r.code);
     expect(JSON.parse(r.stdout).subject).toMatchObject({ arn: ARN, group: 'churn-xgb', version: '7' });
     expect(mocks.eventbridge.calls()).toHaveLength(0);
@@ -108,7 +129,10 @@ describe('evaluate --model-package <ARN>, no deployed settings', () => {
     const env: Record<string, string> = { ...(process.env as Record<string, string>), MODELGATE_HOME: home, MODELGATE_LOG_LEVEL: 'error' };
     delete env['MODELGATE_LEDGER_TABLE'];
     // Act
-    const r = await run(['evaluate', '--model-package', 'arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-xgb/99', '--policy', 'policies/churn.yaml'], env);
+    const r = await run(
+      ['evaluate', '--model-package', 'arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-xgb/99', '--policy', 'policies/churn.yaml'],
+      env,
+    );
     // Assess
     expect(r.code).toBe(64);
     expect(r.stderr).toContain(`looked in the local registry in ${join(home, 'registry')}`);

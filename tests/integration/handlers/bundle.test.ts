@@ -50,7 +50,11 @@ describe('the bundled evaluate handler', () => {
     const input = join(dir, `${name}.in.json`);
     const output = join(dir, `${name}.out.json`);
     writeFileSync(input, JSON.stringify(events));
-    const { stdout, stderr } = await run(process.execPath, [join(dir, 'invoke.mjs'), bundle, input, output], { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [join(dir, 'invoke.mjs'), bundle, input, output], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const logs = `${stdout}\n${stderr}`
       .split('\n')
       .filter((l) => l.startsWith('{'))
@@ -83,8 +87,20 @@ describe('the bundled evaluate handler', () => {
     // Act
     const { first, logs } = await invoke([event], { AWS_REGION: 'eu-west-1' }, 'invalid');
     // Assess
-    expect(first).toEqual([{ ok: { action: 'refused', eventId: 'evt-invalid', error: 'InvalidInputError', reason: 'event at /detail: missing required key "ModelPackageArn" (expected a SageMaker Model Package State Change event)' } }]);
-    expect(logs.find((l) => l['message'] === 'event refused: bad input is terminal, not retried')).toMatchObject({ level: 'ERROR', correlation_id: 'evt-invalid' });
+    expect(first).toEqual([
+      {
+        ok: {
+          action: 'refused',
+          eventId: 'evt-invalid',
+          error: 'InvalidInputError',
+          reason: 'event at /detail: missing required key "ModelPackageArn" (expected a SageMaker Model Package State Change event)',
+        },
+      },
+    ]);
+    expect(logs.find((l) => l['message'] === 'event refused: bad input is terminal, not retried')).toMatchObject({
+      level: 'ERROR',
+      correlation_id: 'evt-invalid',
+    });
   });
 
   it('rejects a valid event when the deployment lacks its configuration, so Lambda retries and dead-letters it', async () => {
@@ -97,7 +113,7 @@ describe('the bundled evaluate handler', () => {
   it('decides once across three processes with concurrent deliveries: one run, the registry, the bus and the topic told', async () => {
     // Prepare
     const key = 'gate-bundle/2/statistics.json';
-    await s3.put(key, qualityReport(0.91, 0.70));
+    await s3.put(key, qualityReport(0.91, 0.7));
     const arn = packageArn('gate-bundle', 2);
     fake.register(arn, `s3://${BUCKET}/${key}`);
     const env = handlerEnv({
@@ -118,7 +134,11 @@ describe('the bundled evaluate handler', () => {
     const runId = String(decided[0]?.['runId']);
     expect((await ledger.ledger.listRuns({ subjectArn: arn })).map((r) => r.runId)).toEqual([runId]);
     const updates = fake.calls.filter((c) => c.operation === 'UpdateModelPackage');
-    expect(updates[0]?.input).toEqual({ ModelPackageArn: arn, ModelApprovalStatus: 'Rejected', ApprovalDescription: expect.stringContaining(`modelgate run ${runId}: reject`) });
+    expect(updates[0]?.input).toEqual({
+      ModelPackageArn: arn,
+      ModelApprovalStatus: 'Rejected',
+      ApprovalDescription: expect.stringContaining(`modelgate run ${runId}: reject`),
+    });
     const put = fake.calls.find((c) => c.operation === 'PutEvents');
     expect((put?.input['Entries'] as Array<{ DetailType: string }>).map((e) => e.DetailType)).toEqual(['Model Evaluation Completed', 'Model Rejected']);
     expect(fake.calls.some((c) => c.operation === 'Publish' && String(c.input['Message']).includes(runId))).toBe(true);

@@ -8,7 +8,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { Context } from 'aws-lambda';
 import type { EvaluateResponse } from '../../../handlers/middleware/decision-metrics.js';
 import type { RefusedResponse } from '../../../handlers/middleware/failure-policy.js';
-import { BUCKET, BUS, captureOutput, handlerEnv, lambdaContext, metricRecords, packageArn, qualityReport, startEvidenceStore, startLedger, stateChangeEvent, writePolicyDir } from './harness.js';
+import {
+  BUCKET,
+  BUS,
+  captureOutput,
+  handlerEnv,
+  lambdaContext,
+  metricRecords,
+  packageArn,
+  qualityReport,
+  startEvidenceStore,
+  startLedger,
+  stateChangeEvent,
+  writePolicyDir,
+} from './harness.js';
 import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { installAwsMocks, type AwsMocks } from './sdk-mocks.js';
 
@@ -55,7 +68,7 @@ describe('evaluate handler', () => {
 
   it('rejects a version below the policy: registry Rejected, two events on the bus, one notification, metrics and correlated logs', async () => {
     // Prepare
-    const arn = await registerVersion('gate-credit', 3, qualityReport(0.91, 0.70));
+    const arn = await registerVersion('gate-credit', 3, qualityReport(0.91, 0.7));
     const event = stateChangeEvent({ group: 'gate-credit', version: 3, id: 'evt-reject-1' });
     // Act
     const response = await handler(event, lambdaContext());
@@ -93,7 +106,9 @@ describe('evaluate handler', () => {
   });
 
   /** Delivers `deliveries` at once, then retries the ones that failed as Lambda does; returns every response. */
-  const deliverWithRetries = async (deliveries: Array<Record<string, unknown>>): Promise<{ responses: Array<EvaluateResponse | RefusedResponse>; failures: Error[] }> => {
+  const deliverWithRetries = async (
+    deliveries: Array<Record<string, unknown>>,
+  ): Promise<{ responses: Array<EvaluateResponse | RefusedResponse>; failures: Error[] }> => {
     const settled = await Promise.allSettled(deliveries.map((e) => handler(e, lambdaContext())));
     const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
     const retried = await Promise.all(settled.flatMap((s, i) => (s.status === 'rejected' ? [handler(deliveries[i], lambdaContext())] : [])));
@@ -106,14 +121,16 @@ describe('evaluate handler', () => {
 
   it('exactly once: 25 concurrent deliveries of one event plus sibling events yield one run and one decision; late re-deliveries act on nothing', async () => {
     // Prepare: the same event 25 times at once, and 5 sibling events (other ids) for the same change at the same time
-    const arn = await registerVersion('gate-once', 7, qualityReport(0.91, 0.70));
+    const arn = await registerVersion('gate-once', 7, qualityReport(0.91, 0.7));
     const event = stateChangeEvent({ group: 'gate-once', version: 7, id: 'evt-once' });
     const siblings = Array.from({ length: 5 }, (_, i) => stateChangeEvent({ group: 'gate-once', version: 7, id: `evt-sibling-${i}` }));
 
     // Act
     const { responses, failures } = await deliverWithRetries([...Array.from({ length: 25 }, () => event), ...siblings]);
     const callsBefore = aws.sagemaker.calls().length + aws.eventbridge.calls().length + aws.sns.calls().length;
-    const late = await Promise.all(Array.from({ length: 10 }, (_, i) => handler(stateChangeEvent({ group: 'gate-once', version: 7, id: `evt-late-${i}` }), lambdaContext())));
+    const late = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => handler(stateChangeEvent({ group: 'gate-once', version: 7, id: `evt-late-${i}` }), lambdaContext())),
+    );
 
     // Assess: a failed delivery only ever met the claim of its own event's first attempt, and was retried
     for (const failure of failures) expect(failure.name).toBe('EvaluationInProgressError');
@@ -141,7 +158,7 @@ describe('evaluate handler', () => {
   // the actions while the winner is still acting: each action's step lease lets exactly one do it.
   it('exactly once, actions: concurrent deliveries while the winner is acting yield one UpdateModelPackage, one PutEvents, one Publish', async () => {
     // Prepare: a registry that takes 150 ms to answer UpdateModelPackage, as a real one may
-    const arn = await registerVersion('gate-once', 8, qualityReport(0.91, 0.70));
+    const arn = await registerVersion('gate-once', 8, qualityReport(0.91, 0.7));
     aws.sagemaker.on(UpdateModelPackageCommand).callsFake(async (input: { ModelPackageArn?: string }) => {
       await new Promise((resolve) => setTimeout(resolve, 150));
       return { ModelPackageArn: input.ModelPackageArn };
@@ -179,9 +196,18 @@ describe('evaluate handler', () => {
     // Act
     const response = await handler(event, lambdaContext());
     // Assess
-    expect(response).toEqual({ action: 'refused', eventId: 'evt-bad', error: 'InvalidInputError', reason: 'event at /detail/ModelPackageVersion: must be integer (expected a SageMaker Model Package State Change event)' });
+    expect(response).toEqual({
+      action: 'refused',
+      eventId: 'evt-bad',
+      error: 'InvalidInputError',
+      reason: 'event at /detail/ModelPackageVersion: must be integer (expected a SageMaker Model Package State Change event)',
+    });
     const lines = output.lines();
-    expect(lines.find((l) => l['message'] === 'event refused: bad input is terminal, not retried')).toMatchObject({ level: 'ERROR', correlation_id: 'evt-bad', reason: expect.stringContaining('/detail/ModelPackageVersion') });
+    expect(lines.find((l) => l['message'] === 'event refused: bad input is terminal, not retried')).toMatchObject({
+      level: 'ERROR',
+      correlation_id: 'evt-bad',
+      reason: expect.stringContaining('/detail/ModelPackageVersion'),
+    });
     expect(metricRecords(lines, 'TerminalErrors')).toEqual([expect.objectContaining({ TerminalErrors: 1, service: 'modelgate-evaluate' })]);
   });
 });

@@ -25,7 +25,9 @@ export interface FakeAws {
 /** The JSON wire form of a DescribeModelPackage answer: dates as epoch seconds. */
 const describeJson = (arn: string, uri: string): Record<string, unknown> => {
   const { $metadata: _metadata, ...output } = describeOutput(arn, uri);
-  return JSON.parse(JSON.stringify(output, (_key, value: unknown) => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) / 1000 : value))) as Record<string, unknown>;
+  return JSON.parse(
+    JSON.stringify(output, (_key, value: unknown) => (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) / 1000 : value)),
+  ) as Record<string, unknown>;
 };
 
 export const startFakeAws = async (): Promise<FakeAws> => {
@@ -49,7 +51,9 @@ export const startFakeAws = async (): Promise<FakeAws> => {
           case 'DescribeModelPackage': {
             const name = String(input['ModelPackageName']);
             const uri = packages.get(name);
-            return uri ? json(200, describeJson(name, uri)) : json(400, { __type: 'ValidationException', message: `ModelPackage ${name} does not exist.` }, 'ValidationException');
+            return uri
+              ? json(200, describeJson(name, uri))
+              : json(400, { __type: 'ValidationException', message: `ModelPackage ${name} does not exist.` }, 'ValidationException');
           }
           case 'ListTags':
             return json(200, { Tags: [] });

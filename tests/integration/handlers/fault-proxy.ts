@@ -54,13 +54,10 @@ export const startFaultProxy = async (target: string): Promise<FaultProxy> => {
         res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${rule.code}`, message: `injected ${rule.code}` }));
         return;
       }
-      const forward = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
+      const forward = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
       forward.on('error', (err) => {
         res.writeHead(502);
         res.end(String(err));

@@ -14,7 +14,18 @@ import type { EvaluateResponse } from '../../../handlers/middleware/decision-met
 import type { RefusedResponse } from '../../../handlers/middleware/failure-policy.js';
 import type { AwsCallError } from '../../../src/adapters/aws/aws-call-error.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { BUCKET, captureOutput, handlerEnv, lambdaContext, packageArn, qualityReport, startEvidenceStore, startLedger, stateChangeEvent, writePolicyDir } from './harness.js';
+import {
+  BUCKET,
+  captureOutput,
+  handlerEnv,
+  lambdaContext,
+  packageArn,
+  qualityReport,
+  startEvidenceStore,
+  startLedger,
+  stateChangeEvent,
+  writePolicyDir,
+} from './harness.js';
 import { installAwsMocks, serviceError, type AwsMocks } from './sdk-mocks.js';
 
 type Handler = (event: unknown, context: Context) => Promise<EvaluateResponse | RefusedResponse>;
@@ -46,7 +57,10 @@ describe('evaluate handler faults', () => {
     s3 = await startEvidenceStore();
     proxy = await startFaultProxy(ledger.endpoint);
     // Two attempts per call keep the SDK's backoff short; the retry path is the same as with five.
-    Object.assign(process.env, handlerEnv({ ledgerEndpoint: proxy.endpoint, s3Endpoint: s3.endpoint, policies: writePolicyDir(), extra: { AWS_MAX_ATTEMPTS: '2' } }));
+    Object.assign(
+      process.env,
+      handlerEnv({ ledgerEndpoint: proxy.endpoint, s3Endpoint: s3.endpoint, policies: writePolicyDir(), extra: { AWS_MAX_ATTEMPTS: '2' } }),
+    );
     aws = installAwsMocks();
     output = captureOutput();
     ({ handler } = (await import('../../../handlers/evaluate.js')) as unknown as { handler: Handler });
@@ -71,11 +85,17 @@ describe('evaluate handler faults', () => {
   describe('transient AWS failures reject the invocation, and the retry decides', () => {
     it('SageMaker throttling on DescribeModelPackage: rejects retryable, records nothing; the retry decides', async () => {
       // Prepare
-      const arn = await registerVersion('gate-faults', 1, qualityReport(0.91, 0.70));
-      aws.sagemaker.on(DescribeModelPackageCommand).rejectsOnce(serviceError('ThrottlingException', 400, 'Rate exceeded')).callsFake(aws.describe);
+      const arn = await registerVersion('gate-faults', 1, qualityReport(0.91, 0.7));
+      aws.sagemaker
+        .on(DescribeModelPackageCommand)
+        .rejectsOnce(serviceError('ThrottlingException', 400, 'Rate exceeded'))
+        .callsFake(aws.describe);
       const event = stateChangeEvent({ group: 'gate-faults', version: 1 });
       // Act
-      const failed = await handler(event, lambdaContext()).then(() => null, (e: unknown) => e as AwsCallError);
+      const failed = await handler(event, lambdaContext()).then(
+        () => null,
+        (e: unknown) => e as AwsCallError,
+      );
       const recordedAfterFailure = await ledger.ledger.listRuns({ subjectArn: arn });
       const retry = decided(await handler(event, lambdaContext()));
       // Assess
@@ -83,19 +103,26 @@ describe('evaluate handler faults', () => {
       expect(recordedAfterFailure).toEqual([]);
       expect(retry).toMatchObject({ decision: 'reject', duplicate: false });
       expect(aws.updatesOf(arn).map((u) => u.status)).toEqual(['Rejected']);
-      expect(output.lines().find((l) => l['message'] === 'invocation failed: Lambda retries it, then dead-letters the event')).toMatchObject({ level: 'ERROR', retryable: true, error: 'AwsCallError' });
+      expect(output.lines().find((l) => l['message'] === 'invocation failed: Lambda retries it, then dead-letters the event')).toMatchObject({
+        level: 'ERROR',
+        retryable: true,
+        error: 'AwsCallError',
+      });
     });
 
     it('SageMaker 5xx on UpdateModelPackage: rejects after the run is recorded; the retry finishes the actions once', async () => {
       // Prepare
-      const arn = await registerVersion('gate-faults', 2, qualityReport(0.91, 0.70));
+      const arn = await registerVersion('gate-faults', 2, qualityReport(0.91, 0.7));
       aws.sagemaker
         .on(UpdateModelPackageCommand)
         .rejectsOnce(serviceError('InternalFailure', 500, 'We encountered an internal error.'))
         .callsFake(async (input: { ModelPackageArn?: string }) => ({ ModelPackageArn: input.ModelPackageArn }));
       const event = stateChangeEvent({ group: 'gate-faults', version: 2 });
       // Act
-      const failed = await handler(event, lambdaContext()).then(() => null, (e: unknown) => e as AwsCallError);
+      const failed = await handler(event, lambdaContext()).then(
+        () => null,
+        (e: unknown) => e as AwsCallError,
+      );
       const [run] = await ledger.ledger.listRuns({ subjectArn: arn });
       const stepsAfterFailure = await ledger.ledger.stepsDone(run!.runId);
       const retry = decided(await handler(event, lambdaContext()));
@@ -103,7 +130,11 @@ describe('evaluate handler faults', () => {
       expect(failed).toMatchObject({ name: 'AwsCallError', operation: 'UpdateModelPackage', httpStatus: 500, retryable: true });
       expect(stepsAfterFailure).toEqual([]);
       expect(retry).toMatchObject({ runId: run!.runId, duplicate: true });
-      expect(aws.sagemaker.commandCalls(UpdateModelPackageCommand).filter((c: { args: [{ input: { ModelPackageArn?: string } }] }) => c.args[0].input.ModelPackageArn === arn)).toHaveLength(2);
+      expect(
+        aws.sagemaker
+          .commandCalls(UpdateModelPackageCommand)
+          .filter((c: { args: [{ input: { ModelPackageArn?: string } }] }) => c.args[0].input.ModelPackageArn === arn),
+      ).toHaveLength(2);
       expect(aws.putEventsOf(run!.runId)).toHaveLength(1);
       expect(aws.publishesOf(run!.runId)).toBe(1);
       expect(await ledger.ledger.stepsDone(run!.runId)).toEqual(expect.arrayContaining(['registry.updated', 'events.published', 'people.notified']));
@@ -111,12 +142,15 @@ describe('evaluate handler faults', () => {
 
     it('DynamoDB throttling on the claim: the SDK retries, then the invocation rejects with nothing recorded; the retry decides', async () => {
       // Prepare: the claim write throttled on both SDK attempts
-      const arn = await registerVersion('gate-faults', 3, qualityReport(0.91, 0.70));
+      const arn = await registerVersion('gate-faults', 3, qualityReport(0.91, 0.7));
       proxy.failNext({ operation: 'PutItem', bodyIncludes: `CLAIM#${arn}`, times: 2, status: 400, code: 'ProvisionedThroughputExceededException' });
       const faultsBefore = proxy.faultsServed('PutItem');
       const event = stateChangeEvent({ group: 'gate-faults', version: 3 });
       // Act
-      const failed = await handler(event, lambdaContext()).then(() => null, (e: unknown) => e as AwsCallError);
+      const failed = await handler(event, lambdaContext()).then(
+        () => null,
+        (e: unknown) => e as AwsCallError,
+      );
       const recordedAfterFailure = await ledger.ledger.listRuns({ subjectArn: arn });
       const retry = decided(await handler(event, lambdaContext()));
       // Assess
@@ -129,11 +163,14 @@ describe('evaluate handler faults', () => {
 
     it('DynamoDB 5xx writing the run (after the claim): rejects with no action taken, releases the claim, and the retry decides', async () => {
       // Prepare
-      const arn = await registerVersion('gate-faults', 4, qualityReport(0.91, 0.70));
+      const arn = await registerVersion('gate-faults', 4, qualityReport(0.91, 0.7));
       proxy.failNext({ operation: 'PutItem', bodyIncludes: '"sk":{"S":"RUN"}', times: 2, status: 500, code: 'InternalServerError' });
       const event = stateChangeEvent({ group: 'gate-faults', version: 4, id: 'evt-stuck' });
       // Act
-      const failed = await handler(event, lambdaContext()).then(() => null, (e: unknown) => e as AwsCallError);
+      const failed = await handler(event, lambdaContext()).then(
+        () => null,
+        (e: unknown) => e as AwsCallError,
+      );
       const runsAfterFailure = await ledger.ledger.listRuns({ subjectArn: arn });
       const updatesAfterFailure = aws.updatesOf(arn).length;
       const retry = decided(await handler(event, lambdaContext()));
@@ -173,7 +210,9 @@ describe('evaluate handler faults', () => {
       // Prepare: S3 answers 403 AccessDenied (the bucket policy or KMS key does not allow modelgate)
       const arn = await registerVersion('gate-evidence', 2, qualityReport(0.91, 0.88));
       const s3mock = mockClient(S3Client);
-      s3mock.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' }));
+      s3mock
+        .on(GetObjectCommand)
+        .rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' }));
       try {
         // Act
         const response = decided(await handler(stateChangeEvent({ group: 'gate-evidence', version: 2 }), lambdaContext()));

@@ -89,7 +89,11 @@ export const stateChangeEvent = (opts: { group: string; version: number; id?: st
     ModelPackageGroupName: opts.group,
     ModelPackageVersion: opts.version,
     ModelApprovalStatus: opts.approval ?? 'PendingManualApproval',
-    ModelMetrics: { ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: opts.statisticsUri ?? `s3://${BUCKET}/${opts.group}/${opts.version}/statistics.json` } } },
+    ModelMetrics: {
+      ModelQuality: {
+        Statistics: { ContentType: 'application/json', S3Uri: opts.statisticsUri ?? `s3://${BUCKET}/${opts.group}/${opts.version}/statistics.json` },
+      },
+    },
   };
   delete event.detail['CustomerMetadataProperties'];
   return event;
@@ -135,7 +139,11 @@ interface S3rverInstance {
 const S3rver = createRequire(import.meta.url)('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
 
 /** s3rver on a dynamic port with the evidence bucket; `put` uploads an object. */
-export const startEvidenceStore = async (): Promise<{ endpoint: string; put(key: string, body: string | Uint8Array): Promise<void>; close(): Promise<void> }> => {
+export const startEvidenceStore = async (): Promise<{
+  endpoint: string;
+  put(key: string, body: string | Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}> => {
   const dir = mkdtempSync(join(tmpdir(), 'mg-handler-s3-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
   const { port } = await server.run();

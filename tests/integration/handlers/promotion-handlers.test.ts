@@ -16,7 +16,21 @@ import { KMSClient, KMSInvalidSignatureException, SignCommand, VerifyCommand, ty
 import { SFNClient, StartExecutionCommand, type StartExecutionCommandInput } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ACCOUNT, BUCKET, POLICY_YAML, REGION, captureOutput, handlerEnv, lambdaContext, packageArn, qualityReport, startEvidenceStore, startLedger, stateChangeEvent, writePolicyDir } from './harness.js';
+import {
+  ACCOUNT,
+  BUCKET,
+  POLICY_YAML,
+  REGION,
+  captureOutput,
+  handlerEnv,
+  lambdaContext,
+  packageArn,
+  qualityReport,
+  startEvidenceStore,
+  startLedger,
+  stateChangeEvent,
+  writePolicyDir,
+} from './harness.js';
 import { installAwsMocks, type AwsMocks } from './sdk-mocks.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { ROOT } from '../../support/cli.js';
@@ -51,7 +65,9 @@ const fakeKms = () => {
   const secret = randomBytes(32);
   const mac = (digest: Uint8Array) => createHmac('sha256', secret).update(digest).digest();
   const kms = mockClient(KMSClient);
-  kms.on(SignCommand).callsFake((input: SignCommandInput) => ({ KeyId: input.KeyId, Signature: new Uint8Array(mac(input.Message!)), SigningAlgorithm: input.SigningAlgorithm }));
+  kms
+    .on(SignCommand)
+    .callsFake((input: SignCommandInput) => ({ KeyId: input.KeyId, Signature: new Uint8Array(mac(input.Message!)), SigningAlgorithm: input.SigningAlgorithm }));
   kms.on(VerifyCommand).callsFake((input: VerifyCommandInput) => {
     if (input.KeyId === KEY_ARN && timingSafeEqual(mac(input.Message!), Buffer.from(input.Signature!))) {
       return { KeyId: input.KeyId, SignatureValid: true, SigningAlgorithm: input.SigningAlgorithm };
@@ -92,12 +108,15 @@ describe('promotion handlers', () => {
     s3 = await startEvidenceStore();
     const policies = writePolicyDir();
     writeFileSync(join(policies, 'gate-test.yaml'), PROMOTING_POLICY);
-    Object.assign(process.env, handlerEnv({
-      ledgerEndpoint: proxy.endpoint,
-      s3Endpoint: s3.endpoint,
-      policies,
-      extra: { MODELGATE_SIGNING_KEY_ARN: KEY_ARN, MODELGATE_PROMOTION_STATE_MACHINE_ARN: MACHINE_ARN, MODELGATE_PROMOTION_ACCOUNTS: HOSTING },
-    }));
+    Object.assign(
+      process.env,
+      handlerEnv({
+        ledgerEndpoint: proxy.endpoint,
+        s3Endpoint: s3.endpoint,
+        policies,
+        extra: { MODELGATE_SIGNING_KEY_ARN: KEY_ARN, MODELGATE_PROMOTION_STATE_MACHINE_ARN: MACHINE_ARN, MODELGATE_PROMOTION_ACCOUNTS: HOSTING },
+      }),
+    );
     aws = installAwsMocks();
     kms = fakeKms();
     // The registry remembers what UpdateModelPackage approved, as SageMaker does.
@@ -162,9 +181,15 @@ describe('promotion handlers', () => {
     expect([...executions.keys()]).toEqual([promotionId]);
     expect(Object.keys(first).sort()).toEqual(['promotionId', 'reason', 'state', 'waitSeconds']);
     expect(last).toMatchObject({ promotionId, state: 'succeeded' });
-    const forwarded = aws.eventbridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).filter((e) => e.EventBusName === HOSTING_BUS);
+    const forwarded = aws.eventbridge
+      .commandCalls(PutEventsCommand)
+      .flatMap((c) => c.args[0].input.Entries ?? [])
+      .filter((e) => e.EventBusName === HOSTING_BUS);
     expect(forwarded.map((e) => e.DetailType)).toEqual(['Model Promoted']);
-    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: `arn:aws:iam::${HOSTING}:role/modelgate-promoter`, ExternalId: 'modelgate-staging' });
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({
+      RoleArn: `arn:aws:iam::${HOSTING}:role/modelgate-promoter`,
+      ExternalId: 'modelgate-staging',
+    });
     // Each function's role (serverless/promotion.yml) grants every DynamoDB operation it sent.
     expect(promoteSent.filter((op) => !ledgerActionsOf('PromoteLedger').includes(`dynamodb:${op}`))).toEqual([]);
     expect(stepSent.filter((op) => !ledgerActionsOf('StepLedger').includes(`dynamodb:${op}`))).toEqual([]);

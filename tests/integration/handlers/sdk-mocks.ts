@@ -102,7 +102,10 @@ export const installAwsMocks = (): AwsMocks => {
         .commandCalls(UpdateModelPackageCommand)
         .map((c) => c.args[0].input)
         .filter((i) => i.ModelPackageArn === arn)
-        .map((i) => ({ ...(i.ModelApprovalStatus ? { status: i.ModelApprovalStatus } : {}), ...(i.ApprovalDescription ? { description: i.ApprovalDescription } : {}) })),
+        .map((i) => ({
+          ...(i.ModelApprovalStatus ? { status: i.ModelApprovalStatus } : {}),
+          ...(i.ApprovalDescription ? { description: i.ApprovalDescription } : {}),
+        })),
     putEventsOf: (runId) =>
       eventbridge
         .commandCalls(PutEventsCommand)

@@ -102,7 +102,10 @@ describe('the embedded DynamoDB (dynalite in-process)', () => {
     } finally {
       client.destroy();
       await dynamo.close();
-      for (const [k, v] of [['AWS_PROFILE', saved.profile], ['AWS_CONFIG_FILE', saved.config]] as const) {
+      for (const [k, v] of [
+        ['AWS_PROFILE', saved.profile],
+        ['AWS_CONFIG_FILE', saved.config],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -128,9 +131,7 @@ describe('ensureLedgerTable', () => {
     const expected = ledgerTableDefinition(env.tableName);
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.KeySchema).toEqual(expected.KeySchema);
-    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
-      expected.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort(),
-    );
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(expected.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort());
     expect(Table?.GlobalSecondaryIndexes?.every((i) => i.IndexStatus === 'ACTIVE')).toBe(true);
   });
 
@@ -160,8 +161,6 @@ describe('a ledger whose table is missing', () => {
     await expect(ledger.putRun(makeRunRecord())).rejects.toThrow(/ledger table no-such-ledger does not exist.*ensureLedgerTable/);
     await expect(ledger.listRuns({ decision: 'reject' })).rejects.toThrow(LedgerTableMissingError);
     await expect(ledger.claimRun('k', 'run-x', new Date(), 1000)).rejects.toThrow(LedgerTableMissingError);
-    await expect(ledger.appendAudit({ runId: 'run-x', at: '2025-06-01T00:00:00Z', actor: 'a', action: 'b' })).rejects.toThrow(
-      LedgerTableMissingError,
-    );
+    await expect(ledger.appendAudit({ runId: 'run-x', at: '2025-06-01T00:00:00Z', actor: 'a', action: 'b' })).rejects.toThrow(LedgerTableMissingError);
   });
 });

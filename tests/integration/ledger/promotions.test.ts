@@ -13,7 +13,16 @@ const promotionRecord = (runId: string, overrides: Partial<PromotionRecord> = {}
   stages: [
     {
       name: 'staging',
-      targets: [{ kind: 'sagemaker-endpoint', account: '222222222222', region: 'eu-west-1', roleArn: 'arn:aws:iam::222222222222:role/promoter', externalId: 'x-1', endpointName: 'e' }],
+      targets: [
+        {
+          kind: 'sagemaker-endpoint',
+          account: '222222222222',
+          region: 'eu-west-1',
+          roleArn: 'arn:aws:iam::222222222222:role/promoter',
+          externalId: 'x-1',
+          endpointName: 'e',
+        },
+      ],
     },
   ],
   approval: { basis: 'signed-decision', artifactsDigest: `sha256:${'cd'.repeat(32)}`, note: 'signed approve' },
@@ -96,7 +105,9 @@ describe('DynamoDbLedger promotions on dynalite', () => {
     await env.ledger.putPromotionStep(id, step('stage/staging', 2));
 
     // Act
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => env.ledger.putPromotionStep(id, step('stage/staging', 3, 'in_progress', { by: i }))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => env.ledger.putPromotionStep(id, step('stage/staging', 3, 'in_progress', { by: i }))),
+    );
 
     // Assess
     expect(results.filter(Boolean)).toHaveLength(1);

@@ -97,7 +97,10 @@ describe('DynamoDbLedger runs on dynalite', () => {
         id: `check-${c}`,
         status: c % 3 === 0 ? 'fail' : 'pass',
         metrics: Array.from({ length: 30 }, (_, m) => ({ name: `m${m}`, value: (c * 31 + m) / 997, slice: `segment=${m}`, passed: m % 5 !== 0 })),
-        findings: Array.from({ length: 30 }, (_, f) => ({ severity: 'warning' as const, message: `check ${c} finding ${f}: value outside the expected band for segment ${f}` })),
+        findings: Array.from({ length: 30 }, (_, f) => ({
+          severity: 'warning' as const,
+          message: `check ${c} finding ${f}: value outside the expected band for segment ${f}`,
+        })),
       }),
     );
     const run = makeRunRecord({ checks });

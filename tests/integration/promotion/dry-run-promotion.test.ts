@@ -31,18 +31,39 @@ describe('promotion on the embedded stack (dry run)', () => {
     const outcome = await handleRegistryEvent(h.stack.services, await approvedEvent(h.stack, ARN(2), 'evt-approved-1'));
 
     // Assess: the outcome and every step in the ledger
-    expect(outcome).toEqual({ action: 'promote', eventId: 'evt-approved-1', outcome: expect.objectContaining({ status: 'started', runId: run.runId, duplicate: false, state: 'succeeded' }) });
+    expect(outcome).toEqual({
+      action: 'promote',
+      eventId: 'evt-approved-1',
+      outcome: expect.objectContaining({ status: 'started', runId: run.runId, duplicate: false, state: 'succeeded' }),
+    });
     const [view] = await h.stack.services.ledger.listPromotions!(run.runId);
-    expect(view?.record).toMatchObject({ promotionId: `promo-${run.runId}`, dryRun: true, approval: { basis: 'signed-decision' }, trigger: { source: 'eventbridge', eventId: 'evt-approved-1' } });
+    expect(view?.record).toMatchObject({
+      promotionId: `promo-${run.runId}`,
+      dryRun: true,
+      approval: { basis: 'signed-decision' },
+      trigger: { source: 'eventbridge', eventId: 'evt-approved-1' },
+    });
     const steps = Object.fromEntries(view!.steps.map((s) => [s.key, s]));
-    expect(Object.keys(steps).sort()).toEqual(['outcome', 'stage/production', 'stage/staging', 'target/production/0', 'target/production/1', 'target/staging/0', 'verify/staging/0']);
+    expect(Object.keys(steps).sort()).toEqual([
+      'outcome',
+      'stage/production',
+      'stage/staging',
+      'target/production/0',
+      'target/production/1',
+      'target/staging/0',
+      'verify/staging/0',
+    ]);
     expect(Object.values(steps).every((s) => s.state === 'succeeded')).toBe(true);
-    for (const key of ['target/staging/0', 'target/production/0', 'target/production/1']) expect(steps[key]!.message).toMatch(new RegExp(`^${DRY_RUN_MESSAGE}`));
+    for (const key of ['target/staging/0', 'target/production/0', 'target/production/1'])
+      expect(steps[key]!.message).toMatch(new RegExp(`^${DRY_RUN_MESSAGE}`));
     expect(steps['verify/staging/0']!.message).toMatch(/did not invoke anything/);
 
     // Assess: the dry-run targets recorded what the AWS adapters would do
     const endpoint = h.stack.services.promotion!.targets.find((t) => t.kind === 'sagemaker-endpoint') as DryRunTarget;
-    expect(endpoint.recorded.map((r) => [r.stage, r.account])).toEqual([['staging', '222222222222'], ['production', '333333333333']]);
+    expect(endpoint.recorded.map((r) => [r.stage, r.account])).toEqual([
+      ['staging', '222222222222'],
+      ['production', '333333333333'],
+    ]);
     expect(endpoint.recorded[0]!.lines.join('\n')).toMatch(/create endpoint churn-staging/);
 
     // Assess: the run's audit trail tells the story, in order
@@ -56,7 +77,15 @@ describe('promotion on the embedded stack (dry run)', () => {
     const events = promotionOutbox(h.stack).filter((e) => e.kind === 'event');
     expect(events.map((e) => e.detailType)).toEqual(['Model Promotion Started', 'Model Promotion Succeeded']);
     for (const e of events) expect(problemsOf(validateDetail, e.body, 'detail')).toEqual([]);
-    expect(events[1]!.body).toMatchObject({ state: 'succeeded', refused: false, dryRun: true, stages: [{ name: 'staging', state: 'succeeded' }, { name: 'production', state: 'succeeded' }] });
+    expect(events[1]!.body).toMatchObject({
+      state: 'succeeded',
+      refused: false,
+      dryRun: true,
+      stages: [
+        { name: 'staging', state: 'succeeded' },
+        { name: 'production', state: 'succeeded' },
+      ],
+    });
   });
 
   it('a re-delivered Approved event after the promotion finds it done and repeats nothing', async () => {
@@ -80,7 +109,11 @@ describe('promotion on the embedded stack (dry run)', () => {
     const run = await evaluate(h.stack, ARN(3));
     expect(run.decision).toBe('reject');
     const pkg = await h.stack.registry.describe(ARN(3));
-    await h.stack.registry.register({ ...pkg, ModelApprovalStatus: 'Approved', LastModifiedBy: { IamIdentity: { Arn: 'arn:aws:iam::111111111111:user/mallory' } } });
+    await h.stack.registry.register({
+      ...pkg,
+      ModelApprovalStatus: 'Approved',
+      LastModifiedBy: { IamIdentity: { Arn: 'arn:aws:iam::111111111111:user/mallory' } },
+    });
 
     // Act
     const outcome = await handleRegistryEvent(h.stack.services, await approvedEvent(h.stack, ARN(3)));

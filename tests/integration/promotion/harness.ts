@@ -158,7 +158,15 @@ export const installFakes = (stack: LocalStack, verifierPasses = true) => {
   // One advance per runner start: the test drives the state machine step by step.
   const runner = { start: async (id: string) => void (await advancePromotion(stack.services, id)) };
   const allowList = { accounts: ['222222222222', '333333333333'], roles: [] };
-  stack.services.promotion = { ...stack.services.promotion!, targets: [endpoint, forward], verifiers: [smoke], allowList, timing: {}, dryRunOnly: false, runner };
+  stack.services.promotion = {
+    ...stack.services.promotion!,
+    targets: [endpoint, forward],
+    verifiers: [smoke],
+    allowList,
+    timing: {},
+    dryRunOnly: false,
+    runner,
+  };
   return { endpoint, forward, smoke, startCount: () => endpoint.starts.length + forward.starts.length };
 };
 
@@ -168,6 +176,8 @@ export const promotionAudit = async (stack: LocalStack, runId: string) =>
 
 /** Events and notifications about promotion in the outbox. */
 export const promotionOutbox = (stack: LocalStack) =>
-  stack.outbox.entries.filter((e) => (e.kind === 'event' && e.detailType?.startsWith('Model Promotion')) || (e.kind === 'notification' && e.subject?.includes('promotion')));
+  stack.outbox.entries.filter(
+    (e) => (e.kind === 'event' && e.detailType?.startsWith('Model Promotion')) || (e.kind === 'notification' && e.subject?.includes('promotion')),
+  );
 
 export type { PromotionRecord };

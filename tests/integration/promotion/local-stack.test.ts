@@ -24,7 +24,9 @@ describe('the local stack promotes what it approved', () => {
   it('promotes every approved demo version (churn-xgb/2 among them) as a dry run, and nothing else', async () => {
     // Assess: exactly the versions that came out approved were promoted, each to the end
     const label = (p: { ModelPackageGroupName: string; ModelPackageVersion: number }) => `${p.ModelPackageGroupName}/${p.ModelPackageVersion}`;
-    const approved = running.demo.filter((d) => d.outcome.action === 'evaluate' && d.outcome.outcome.status === 'decided' && d.outcome.outcome.run.decision === 'approve').map((d) => label(d.pkg));
+    const approved = running.demo
+      .filter((d) => d.outcome.action === 'evaluate' && d.outcome.outcome.status === 'decided' && d.outcome.outcome.run.decision === 'approve')
+      .map((d) => label(d.pkg));
     expect(approved).toContain('churn-xgb/2');
     expect(running.promotions.map((p) => label(p.pkg)).sort()).toEqual([...approved].sort());
     for (const p of running.promotions) expect(p.outcome).toMatchObject({ status: 'started', state: 'succeeded' });
@@ -34,8 +36,13 @@ describe('the local stack promotes what it approved', () => {
     const outcome = churn.outcome;
     if (outcome.status !== 'started') throw new Error('expected a started promotion');
     const view = await running.stack.services.ledger.getPromotion!(outcome.promotionId);
-    expect(view?.steps.filter((s) => s.key.startsWith('stage/')).map((s) => [s.key, s.state])).toEqual([['stage/production', 'succeeded'], ['stage/staging', 'succeeded']]);
-    const events = running.stack.outbox.entries.filter((e) => e.detailType?.startsWith('Model Promotion') && (e.body as { promotionId?: string }).promotionId === outcome.promotionId);
+    expect(view?.steps.filter((s) => s.key.startsWith('stage/')).map((s) => [s.key, s.state])).toEqual([
+      ['stage/production', 'succeeded'],
+      ['stage/staging', 'succeeded'],
+    ]);
+    const events = running.stack.outbox.entries.filter(
+      (e) => e.detailType?.startsWith('Model Promotion') && (e.body as { promotionId?: string }).promotionId === outcome.promotionId,
+    );
     expect(events.map((e) => e.detailType)).toEqual(['Model Promotion Started', 'Model Promotion Succeeded']);
   });
 });

@@ -11,7 +11,18 @@ import type { PolicySource } from '../../../src/core/ports.js';
 import { attestationMessage } from '../../../src/core/promotion/attestation.js';
 import { newRunId } from '../../../src/core/run-id.js';
 import type { RunRecord } from '../../../src/core/run.js';
-import { ARN, approveByHand, evaluate, installFakes, promotionAudit, promotionOutbox, registerCopyOfV2, startHarness, withChurnPolicy, type Harness } from './harness.js';
+import {
+  ARN,
+  approveByHand,
+  evaluate,
+  installFakes,
+  promotionAudit,
+  promotionOutbox,
+  registerCopyOfV2,
+  startHarness,
+  withChurnPolicy,
+  type Harness,
+} from './harness.js';
 
 type Fakes = ReturnType<typeof installFakes>;
 
@@ -23,7 +34,10 @@ const expectRefusedCleanly = async (h: Harness, fakes: Fakes, runId: string, rea
   expect(audit.map((e) => e.action)).toEqual(['promotion.refused']);
   expect(String(audit[0]!.detail?.['reason'])).toMatch(reason);
   const outbox = promotionOutbox(h.stack);
-  expect(outbox.find((e) => e.kind === 'event' && (e.body as { runId?: string }).runId === runId)).toMatchObject({ detailType: 'Model Promotion Failed', body: { refused: true } });
+  expect(outbox.find((e) => e.kind === 'event' && (e.body as { runId?: string }).runId === runId)).toMatchObject({
+    detailType: 'Model Promotion Failed',
+    body: { refused: true },
+  });
   expect(outbox.some((e) => e.kind === 'notification' && String(e.body).includes(runId))).toBe(true);
 };
 
@@ -67,7 +81,12 @@ describe('refused promotions', () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const run = await runWithAttestation((r) => {
       const attestation = { ...approvedRun.attestation!.attestation, runId: r.runId, subjectArn: r.subject.arn };
-      return { attestation, algorithm: 'Ed25519', keyId: approvedRun.attestation!.keyId, signature: sign(null, attestationMessage(attestation), privateKey).toString('base64') };
+      return {
+        attestation,
+        algorithm: 'Ed25519',
+        keyId: approvedRun.attestation!.keyId,
+        signature: sign(null, attestationMessage(attestation), privateKey).toString('base64'),
+      };
     });
 
     // Act / Assess
@@ -77,7 +96,10 @@ describe('refused promotions', () => {
 
   it('refuses a run whose record was altered after signing (its signature no longer covers it)', async () => {
     // Prepare: the genuine signature of another approve run, its attestation edited to name this run
-    const run = await runWithAttestation((r) => ({ ...approvedRun.attestation!, attestation: { ...approvedRun.attestation!.attestation, runId: r.runId, subjectArn: r.subject.arn } }));
+    const run = await runWithAttestation((r) => ({
+      ...approvedRun.attestation!,
+      attestation: { ...approvedRun.attestation!.attestation, runId: r.runId, subjectArn: r.subject.arn },
+    }));
 
     // Act / Assess
     await expect(startPromotion(h.stack.services, { runId: run.runId, trigger: { source: 'cli' } })).rejects.toThrow(RefusedError);
@@ -98,10 +120,15 @@ describe('refused promotions', () => {
     await registerCopyOfV2(h.stack, version);
     const run = await evaluate(h.stack, ARN(version));
     const pkg = await h.stack.registry.describe(ARN(version));
-    await h.stack.registry.register({ ...pkg, InferenceSpecification: { Containers: [{ Image: 'evil:latest', ModelDataUrl: 's3://elsewhere/model.tar.gz' }] } });
+    await h.stack.registry.register({
+      ...pkg,
+      InferenceSpecification: { Containers: [{ Image: 'evil:latest', ModelDataUrl: 's3://elsewhere/model.tar.gz' }] },
+    });
 
     // Act / Assess
-    await expect(startPromotion(h.stack.services, { subjectArn: ARN(version), trigger: { source: 'eventbridge', eventId: 'e1' } })).rejects.toThrow(/artifacts changed after the decision/);
+    await expect(startPromotion(h.stack.services, { subjectArn: ARN(version), trigger: { source: 'eventbridge', eventId: 'e1' } })).rejects.toThrow(
+      /artifacts changed after the decision/,
+    );
     await expectRefusedCleanly(h, fakes, run.runId, /artifacts changed/);
   });
 
@@ -112,7 +139,9 @@ describe('refused promotions', () => {
     await approveByHand(h.stack, ARN(4), 'arn:aws:iam::111111111111:user/alice');
 
     // Act / Assess
-    await expect(startPromotion(h.stack.services, { subjectArn: ARN(4), trigger: { source: 'eventbridge', eventId: 'e2' } })).rejects.toThrow(/does not set allowManualApproval: true/);
+    await expect(startPromotion(h.stack.services, { subjectArn: ARN(4), trigger: { source: 'eventbridge', eventId: 'e2' } })).rejects.toThrow(
+      /does not set allowManualApproval: true/,
+    );
     await expectRefusedCleanly(h, fakes, run.runId, /by arn:aws:iam::111111111111:user\/alice/);
   });
 
@@ -137,7 +166,9 @@ describe('refused promotions', () => {
     h.stack.services.promotion!.allowList = { accounts: ['222222222222'], roles: [] };
 
     // Act / Assess
-    await expect(startPromotion(h.stack.services, { runId: run.runId, trigger: { source: 'cli' } })).rejects.toThrow(/stage production, target 0 .*account 333333333333 is not on the promotion allow-list/);
+    await expect(startPromotion(h.stack.services, { runId: run.runId, trigger: { source: 'cli' } })).rejects.toThrow(
+      /stage production, target 0 .*account 333333333333 is not on the promotion allow-list/,
+    );
     await expectRefusedCleanly(h, fakes, run.runId, /not on the promotion allow-list/);
   });
 
@@ -151,7 +182,9 @@ describe('refused promotions', () => {
     });
 
     // Act / Assess
-    await expect(startPromotion(h.stack.services, { runId: run.runId, trigger: { source: 'cli' } })).rejects.toThrow(/stage production, target 1 .*has no externalId/);
+    await expect(startPromotion(h.stack.services, { runId: run.runId, trigger: { source: 'cli' } })).rejects.toThrow(
+      /stage production, target 1 .*has no externalId/,
+    );
     await expectRefusedCleanly(h, fakes, run.runId, /externalId/);
   });
 
@@ -184,7 +217,9 @@ describe('refused promotions', () => {
     await withChurnPolicy(h.stack, (p) => ({ ...p, doc: { ...p.doc, decision: { ...p.doc.decision, approvers: ['model-risk@example.com'] } } }));
 
     // Act / Assess
-    await expect(startPromotion(h.stack.services, { runId: run.runId, trigger: { source: 'cli' } })).rejects.toThrow(/oncall-ml@example.com, who is not an approver/);
+    await expect(startPromotion(h.stack.services, { runId: run.runId, trigger: { source: 'cli' } })).rejects.toThrow(
+      /oncall-ml@example.com, who is not an approver/,
+    );
     await expectRefusedCleanly(h, fakes, run.runId, /not an approver of policy "churn"/);
   });
 
@@ -196,7 +231,9 @@ describe('refused promotions', () => {
 
     // Act / Assess
     await expect(startPromotion(h.stack.services, { runId: rejected.runId, trigger: { source: 'cli' } })).rejects.toThrow(/rejected this version/);
-    await expect(startPromotion(h.stack.services, { subjectArn: ARN(version), trigger: { source: 'eventbridge', eventId: 'e4' } })).rejects.toThrow(/never evaluated/);
+    await expect(startPromotion(h.stack.services, { subjectArn: ARN(version), trigger: { source: 'eventbridge', eventId: 'e4' } })).rejects.toThrow(
+      /never evaluated/,
+    );
     expect(fakes.startCount()).toBe(0);
     expect((await h.stack.services.ledger.auditTrail(ARN(version))).map((e) => e.action)).toEqual(['promotion.refused']);
   });

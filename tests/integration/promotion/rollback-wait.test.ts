@@ -33,7 +33,11 @@ class SlowRollbackEndpoint extends FakeTarget {
     return async (_target, ctx) => {
       this.issued += 1;
       this.rollbacks.push(ctx.stage);
-      return { state: 'in_progress', message: 'rolling endpoint churn-staging back to before', resources: { endpointName: 'churn-staging', rollingBackTo: 'before' } };
+      return {
+        state: 'in_progress',
+        message: 'rolling endpoint churn-staging back to before',
+        resources: { endpointName: 'churn-staging', rollingBackTo: 'before' },
+      };
     };
   }
 }
@@ -92,7 +96,9 @@ describe('promotion rollback and refusals', () => {
       { state: 'waiting', waitSeconds: 60 },
       {
         state: 'failed',
-        reason: expect.stringMatching(/^stage staging failed verification: endpoint-smoke: p95 latency 812 ms above max 300; target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\) rollback succeeded: endpoint churn-staging is InService on before \(rolled back\)$/),
+        reason: expect.stringMatching(
+          /^stage staging failed verification: endpoint-smoke: p95 latency 812 ms above max 300; target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\) rollback succeeded: endpoint churn-staging is InService on before \(rolled back\)$/,
+        ),
       },
     ]);
     expect(retried).toEqual(results[3]);
@@ -101,7 +107,10 @@ describe('promotion rollback and refusals', () => {
     expect(fakes.smoke.runs).toBe(1);
     expect(fakes.forward.starts).toHaveLength(0);
     const steps = await stepsOf(promotionId);
-    expect(steps['rollback/staging/0']).toMatchObject({ state: 'succeeded', data: { progress: { state: 'succeeded', resources: { rollingBackTo: 'before' } } } });
+    expect(steps['rollback/staging/0']).toMatchObject({
+      state: 'succeeded',
+      data: { progress: { state: 'succeeded', resources: { rollingBackTo: 'before' } } },
+    });
     expect([steps['stage/staging']!.state, steps['outcome']!.state]).toEqual(['failed', 'failed']);
     const actions = (await promotionAudit(h.stack, run.runId)).map((e) => e.action);
     expect(actions.slice(-5)).toEqual(['promotion.verify', 'promotion.rollback', 'promotion.rollback.succeeded', 'promotion.stage.failed', 'promotion.failed']);
@@ -139,7 +148,9 @@ describe('promotion rollback and refusals', () => {
     expect(waits.reduce((x, y) => x + y, 0)).toBe(600);
     expect(results.at(-1)).toEqual({
       state: 'failed',
-      reason: expect.stringMatching(/^stage staging failed verification: endpoint-smoke: .*; target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\) rollback failed: did not finish within 10 min .*last: endpoint churn-staging is Updating/),
+      reason: expect.stringMatching(
+        /^stage staging failed verification: endpoint-smoke: .*; target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\) rollback failed: did not finish within 10 min .*last: endpoint churn-staging is Updating/,
+      ),
     });
     expect(endpoint.issued).toBe(1);
   });
@@ -157,7 +168,12 @@ describe('promotion rollback and refusals', () => {
     const retried = await advancePromotion(h.stack.services, promotionId);
 
     // Assess
-    expect(result).toEqual({ state: 'failed', reason: expect.stringMatching(/^stage staging failed: target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\): promotion into account 222222222222 refused: account "222222222222" is not on the promotion allow-list$/) });
+    expect(result).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(
+        /^stage staging failed: target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\): promotion into account 222222222222 refused: account "222222222222" is not on the promotion allow-list$/,
+      ),
+    });
     expect(retried).toEqual(result);
     expect(endpoint.starts).toHaveLength(1);
     const steps = await stepsOf(promotionId);

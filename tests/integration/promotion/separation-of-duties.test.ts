@@ -24,7 +24,9 @@ describe('promotion: separation of duties by principal', () => {
     expect(run.decision).toBe('needs_review');
     await approveByHand(h.stack, ARN(4), 'arn:aws:sts::111111111111:assumed-role/SageMakerPipelineRole/console-session');
     // Act / Assess
-    await expect(startPromotion(h.stack.services, { subjectArn: ARN(4), trigger: { source: 'eventbridge', eventId: 'e-sod' } })).rejects.toThrow(/who registered the model/);
+    await expect(startPromotion(h.stack.services, { subjectArn: ARN(4), trigger: { source: 'eventbridge', eventId: 'e-sod' } })).rejects.toThrow(
+      /who registered the model/,
+    );
     expect(fakes.startCount()).toBe(0);
   });
 });

@@ -57,7 +57,12 @@ describe('promotion stages', () => {
     }
 
     // Assess: 15 s, 30 s, 60 s, then done; staging verified before production started
-    expect(results).toEqual([{ state: 'waiting', waitSeconds: 15 }, { state: 'waiting', waitSeconds: 30 }, { state: 'waiting', waitSeconds: 60 }, { state: 'succeeded' }]);
+    expect(results).toEqual([
+      { state: 'waiting', waitSeconds: 15 },
+      { state: 'waiting', waitSeconds: 30 },
+      { state: 'waiting', waitSeconds: 60 },
+      { state: 'succeeded' },
+    ]);
     expect(fakes.endpoint.polls).toEqual(['staging', 'staging', 'staging']);
     expect(fakes.endpoint.starts.map((s) => s.stage)).toEqual(['staging', 'production']);
     expect(fakes.forward.starts.map((s) => s.stage)).toEqual(['production']);
@@ -79,7 +84,12 @@ describe('promotion stages', () => {
 
     // Assess
     expect(first.state).toBe('waiting');
-    expect(second).toEqual({ state: 'failed', reason: expect.stringMatching(/stage staging failed: target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\): endpoint churn-staging Failed: ResourceLimitExceeded/) });
+    expect(second).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(
+        /stage staging failed: target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\): endpoint churn-staging Failed: ResourceLimitExceeded/,
+      ),
+    });
     expect(again).toEqual(second);
     expect(fakes.endpoint.starts).toHaveLength(1);
     expect(fakes.forward.starts).toHaveLength(0);
@@ -88,8 +98,17 @@ describe('promotion stages', () => {
     expect(steps['stage/production']).toBeUndefined();
     expect([steps['target/staging/0']!.state, steps['stage/staging']!.state, steps['outcome']!.state]).toEqual(['failed', 'failed', 'failed']);
     const actions = (await promotionAudit(h.stack, run.runId)).map((e) => e.action);
-    expect(actions).toEqual(['promotion.started', 'promotion.stage.started', 'promotion.target.started', 'promotion.target.failed', 'promotion.stage.failed', 'promotion.failed']);
-    const events = promotionOutbox(h.stack).filter((e) => (e.body as { runId?: string } | string) && typeof e.body === 'object' && (e.body as { runId?: string }).runId === run.runId);
+    expect(actions).toEqual([
+      'promotion.started',
+      'promotion.stage.started',
+      'promotion.target.started',
+      'promotion.target.failed',
+      'promotion.stage.failed',
+      'promotion.failed',
+    ]);
+    const events = promotionOutbox(h.stack).filter(
+      (e) => (e.body as { runId?: string } | string) && typeof e.body === 'object' && (e.body as { runId?: string }).runId === run.runId,
+    );
     expect(events.map((e) => e.detailType)).toEqual(['Model Promotion Started', 'Model Promotion Failed']);
     expect(promotionOutbox(h.stack).some((e) => e.kind === 'notification' && String(e.body).includes(promotionId))).toBe(true);
   });
@@ -113,7 +132,12 @@ describe('promotion stages', () => {
     // Assess: backoff capped at 60 s, never past the deadline; then failed, production untouched
     expect(waits.slice(0, 4)).toEqual([15, 30, 60, 60]);
     expect(waits.reduce((a, b) => a + b, 0)).toBe(600);
-    expect(result).toEqual({ state: 'failed', reason: expect.stringMatching(/stage staging did not finish within 10 min .*target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\) still in_progress: Creating/) });
+    expect(result).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(
+        /stage staging did not finish within 10 min .*target 0 \(sagemaker-endpoint in 222222222222\/eu-west-1\) still in_progress: Creating/,
+      ),
+    });
     expect(fakes.endpoint.starts).toHaveLength(1);
     expect(fakes.forward.starts).toHaveLength(0);
   });
@@ -128,7 +152,12 @@ describe('promotion stages', () => {
     const retried = await advancePromotion(h.stack.services, promotionId);
 
     // Assess
-    expect(result).toEqual({ state: 'failed', reason: expect.stringMatching(/stage staging failed verification: endpoint-smoke: p95 latency 812 ms above max 300; target 0 .* rollback succeeded: back on config before/) });
+    expect(result).toEqual({
+      state: 'failed',
+      reason: expect.stringMatching(
+        /stage staging failed verification: endpoint-smoke: p95 latency 812 ms above max 300; target 0 .* rollback succeeded: back on config before/,
+      ),
+    });
     expect(retried).toEqual(result);
     expect(fakes.endpoint.rollbacks).toEqual(['staging']);
     expect(fakes.smoke.runs).toBe(1);
@@ -180,7 +209,9 @@ describe('promotion stages', () => {
     expect(fakes.endpoint.starts.map((s) => s.stage).sort()).toEqual(['production', 'staging']);
     expect(fakes.forward.starts).toHaveLength(1);
     expect(new Set(fakes.endpoint.starts.map((s) => s.stepToken)).size).toBe(2);
-    const outcomes = promotionOutbox(h.stack).filter((e) => e.detailType === 'Model Promotion Succeeded' && (e.body as { promotionId: string }).promotionId === promotionId);
+    const outcomes = promotionOutbox(h.stack).filter(
+      (e) => e.detailType === 'Model Promotion Succeeded' && (e.body as { promotionId: string }).promotionId === promotionId,
+    );
     expect(outcomes).toHaveLength(1);
   });
 });

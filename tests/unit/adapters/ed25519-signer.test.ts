@@ -3,14 +3,7 @@ import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ED25519,
-  Ed25519Signer,
-  PRIVATE_KEY_FILE,
-  PUBLIC_KEY_FILE,
-  RETIRED_DIR,
-  SigningKeyError,
-} from '../../../src/adapters/local/ed25519-signer.js';
+import { ED25519, Ed25519Signer, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, RETIRED_DIR, SigningKeyError } from '../../../src/adapters/local/ed25519-signer.js';
 
 const keysDir = (): string => join(mkdtempSync(join(tmpdir(), 'mg-keys-')), 'keys');
 const message = new TextEncoder().encode('{"decision":"approve","runId":"run-1"}');

@@ -60,7 +60,9 @@ describe('FilePolicySource', () => {
     const act = new FilePolicySource(missing).load();
     // Assess
     await expect(act).rejects.toThrow(InvalidInputError);
-    await expect(new FilePolicySource(missing).load()).rejects.toThrow(`${missing}: no such file or directory (expected a policy file (.yaml/.yml) or a directory of them)`);
+    await expect(new FilePolicySource(missing).load()).rejects.toThrow(
+      `${missing}: no such file or directory (expected a policy file (.yaml/.yml) or a directory of them)`,
+    );
   });
 
   it('reports the problems of every invalid file at once', async () => {
@@ -71,7 +73,10 @@ describe('FilePolicySource', () => {
     // Assess
     expect(err).toBeInstanceOf(PolicyError);
     expect((err as PolicyError).file).toBe(d);
-    expect((err as PolicyError).problems).toEqual([`${join(d, 'a.yaml')} at /metadata/version: must be >= 1`, expect.stringMatching(new RegExp(`^${join(d, 'b.yaml').replace(/[.]/g, '\\.')}:1:\\d+: `))]);
+    expect((err as PolicyError).problems).toEqual([
+      `${join(d, 'a.yaml')} at /metadata/version: must be >= 1`,
+      expect.stringMatching(new RegExp(`^${join(d, 'b.yaml').replace(/[.]/g, '\\.')}:1:\\d+: `)),
+    ]);
   });
 
   it('rethrows the PolicyError of a single invalid file as it is', async () => {

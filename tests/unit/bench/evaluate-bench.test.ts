@@ -36,7 +36,10 @@ describe('bench/evaluate', () => {
       expect(arm.p50Ms).toBeLessThanOrEqual(arm.p99Ms);
       expect(arm.p99Ms).toBeLessThanOrEqual(arm.maxMs);
     }
-    expect(report.ratios.map((r) => [r.withLedger, r.without])).toEqual([['ledger-disk', 'no-ledger'], ['ledger-memory', 'no-ledger']]);
+    expect(report.ratios.map((r) => [r.withLedger, r.without])).toEqual([
+      ['ledger-disk', 'no-ledger'],
+      ['ledger-memory', 'no-ledger'],
+    ]);
     for (const r of report.ratios) for (const v of [r.mean, r.p50, r.p99, r.cpu]) expect(isMeasured(v)).toBe(true);
     expect(Number.isFinite(report.policyLoad.ms) && Number.isFinite(report.policyLoad.cpuMs)).toBe(true);
     // Every evaluation claims, records (with its audit entries) and completes its claim: the ledger was really called, a whole number of times.
@@ -63,7 +66,7 @@ describe('bench/evaluate', () => {
     expect(printed.arms.map((a) => a.decisions)).toEqual(report.arms.map((a) => a.decisions));
   });
 
-  it('reads its arguments: --quick is a small run, a bad size is refused, others\' arguments are set aside', () => {
+  it("reads its arguments: --quick is a small run, a bad size is refused, others' arguments are set aside", () => {
     // Act & Assess
     expect(parseArgs([]).n).toBe(DEFAULT_N);
     expect(parseArgs(['--quick']).n).toBe(QUICK_N);

@@ -95,7 +95,9 @@ describe('bias check: predictions dataset', () => {
     // Act
     const err = await runIncomplete({ predictions: csv }, SEX_F);
     // Assess
-    expect(err.message).toBe('DI for sex=F is not computable: group d (rows with sex = F) has 12 rows, fewer than minGroupSize 30 (and 1 more); from predictions (112 rows)');
+    expect(err.message).toBe(
+      'DI for sex=F is not computable: group d (rows with sex = F) has 12 rows, fewer than minGroupSize 30 (and 1 more); from predictions (112 rows)',
+    );
     expect(err.outcome.metrics.map((m) => [m.name, m.value, m.passed])).toEqual([
       ['DI', null, null],
       ['DPPL', null, null],
@@ -107,7 +109,10 @@ describe('bias check: predictions dataset', () => {
     // Prepare: F selected 0 -> DI 0 (computable) but DCAcc for d not computable
     const csv = predictions({ F: { n: 40, selected: 20 }, M: { n: 40, selected: 20 }, X: { n: 5, selected: 0 } });
     const config: BiasConfig = {
-      facets: [{ column: 'sex', sensitive: ['F'] }, { column: 'sex', sensitive: ['X'] }],
+      facets: [
+        { column: 'sex', sensitive: ['F'] },
+        { column: 'sex', sensitive: ['X'] },
+      ],
       metrics: { DPPL: { maxAbs: 0.1 } },
       notComputable: 'ignore',
     };
@@ -116,14 +121,21 @@ describe('bias check: predictions dataset', () => {
     // Assess
     expect(outcome.status).toBe('pass');
     expect(outcome.summary).toContain('1 not computable (ignored by policy)');
-    expect(outcome.findings.some((f) => f.severity === 'warning' && f.message.startsWith('DPPL for sex=X is not computable: group d (rows with sex = X) has 5 rows'))).toBe(true);
+    expect(
+      outcome.findings.some(
+        (f) => f.severity === 'warning' && f.message.startsWith('DPPL for sex=X is not computable: group d (rows with sex = X) has 5 rows'),
+      ),
+    ).toBe(true);
   });
 
   it('reads a numeric facet as value >= t, and DCA in the policy as DCAcc', async () => {
     // Prepare
     const csv = predictions({ F: { n: 100, selected: 50 }, M: { n: 100, selected: 50 } });
     // Act
-    const outcome = await runOutcome({ predictions: csv }, { facets: [{ column: 'age', sensitiveAtLeast: 50 }], metrics: { DCA: { maxAbs: 5 }, CI: { maxAbs: 1 } } });
+    const outcome = await runOutcome(
+      { predictions: csv },
+      { facets: [{ column: 'age', sensitiveAtLeast: 50 }], metrics: { DCA: { maxAbs: 5 }, CI: { maxAbs: 1 } } },
+    );
     // Assess
     expect(outcome.status).toBe('pass');
     expect(outcome.metrics.map((m) => [m.name, m.slice])).toEqual([
@@ -148,17 +160,30 @@ describe('bias check: predictions dataset', () => {
     await expect(runOutcome({ predictions: 'label,prediction,sex\n1,1,F\n1,x1,\n' }, { ...SEX_F, columns: { score: 'score' } })).rejects.toThrow(
       'predictions line 1: column "score" is missing; the header has 3 columns and none comes close (modelgate does not quote a file\'s header)',
     );
-    await expect(runOutcome({ predictions: 'label,score,sex\n1,0.5,F\n1,abc,M\n' }, SEX_F)).rejects.toThrow('predictions line 3, column "score": a text of 3 characters is not a number');
+    await expect(runOutcome({ predictions: 'label,score,sex\n1,0.5,F\n1,abc,M\n' }, SEX_F)).rejects.toThrow(
+      'predictions line 3, column "score": a text of 3 characters is not a number',
+    );
   });
 
   it('reads a JSON Lines dataset with text labels and a score threshold', async () => {
     // Prepare: F selected 1/3 at score >= 0.7, M 2/3
     const rows = [
-      { y: 'approved', s: 0.9, sex: 'F' }, { y: 'denied', s: 0.5, sex: 'F' }, { y: 'denied', s: 0.69, sex: 'F' },
-      { y: 'approved', s: 0.7, sex: 'M' }, { y: 'approved', s: 0.95, sex: 'M' }, { y: 'denied', s: 0.1, sex: 'M' },
+      { y: 'approved', s: 0.9, sex: 'F' },
+      { y: 'denied', s: 0.5, sex: 'F' },
+      { y: 'denied', s: 0.69, sex: 'F' },
+      { y: 'approved', s: 0.7, sex: 'M' },
+      { y: 'approved', s: 0.95, sex: 'M' },
+      { y: 'denied', s: 0.1, sex: 'M' },
     ];
     const jsonl = rows.map((r) => JSON.stringify({ outcome: r.y, p: r.s, sex: r.sex, extra: { nested: [1, 2] } })).join('\n');
-    const config: BiasConfig = { ...SEX_F, columns: { label: 'outcome', score: 'p' }, positiveLabel: 'approved', scoreThreshold: 0.7, minGroupSize: 3, metrics: { DI: { min: 0.4 }, DPL: { maxAbs: 0.5 } } };
+    const config: BiasConfig = {
+      ...SEX_F,
+      columns: { label: 'outcome', score: 'p' },
+      positiveLabel: 'approved',
+      scoreThreshold: 0.7,
+      minGroupSize: 3,
+      metrics: { DI: { min: 0.4 }, DPL: { maxAbs: 0.5 } },
+    };
     // Act
     const outcome = await runOutcome({ predictions: jsonl }, config);
     // Assess
@@ -172,7 +197,9 @@ describe('bias check: predictions dataset', () => {
 
   it('needs facets to compute from a dataset', async () => {
     // Act + Assess
-    await expect(runOutcome({ predictions: predictions({ F: { n: 2, selected: 1 } }) }, {})).rejects.toThrow('bias check config at /facets: no facets are configured');
+    await expect(runOutcome({ predictions: predictions({ F: { n: 2, selected: 1 } }) }, {})).rejects.toThrow(
+      'bias check config at /facets: no facets are configured',
+    );
   });
 
   it('stops when the signal aborts', async () => {
@@ -180,7 +207,9 @@ describe('bias check: predictions dataset', () => {
     const controller = new AbortController();
     controller.abort(new Error('check timed out'));
     // Act + Assess
-    await expect(bias.run(checkInput({ predictions: predictions({ F: { n: 50, selected: 1 } }) }), configOf(SEX_F), testContext(controller.signal))).rejects.toThrow('check timed out');
+    await expect(
+      bias.run(checkInput({ predictions: predictions({ F: { n: 50, selected: 1 } }) }), configOf(SEX_F), testContext(controller.signal)),
+    ).rejects.toThrow('check timed out');
   });
 });
 
@@ -204,7 +233,14 @@ describe('bias check: Clarify reports', () => {
 
   it('evaluates every entry of the report when the policy names no facet', async () => {
     // Prepare
-    const report = { post_training_bias_metrics: { facets: { age: [{ value_or_threshold: '(40, 90]', metrics: [{ name: 'DI', value: 0.9 }] }], sex: [{ value_or_threshold: 'F', metrics: [{ name: 'DI', value: 0.85 }] }] } } };
+    const report = {
+      post_training_bias_metrics: {
+        facets: {
+          age: [{ value_or_threshold: '(40, 90]', metrics: [{ name: 'DI', value: 0.9 }] }],
+          sex: [{ value_or_threshold: 'F', metrics: [{ name: 'DI', value: 0.85 }] }],
+        },
+      },
+    };
     // Act
     const outcome = await runOutcome({ 'bias-report': report }, { metrics: { DI: { min: 0.8 } } });
     // Assess
@@ -219,7 +255,9 @@ describe('bias check: Clarify reports', () => {
     const outcome = await runOutcome({ 'bias-report': report }, { facets: [{ column: 'age', sensitiveAtLeast: 60 }], metrics: { DI: { min: 0.8 } } });
     // Assess
     expect(outcome.metrics[0]!.slice).toBe('age>60');
-    expect(outcome.findings.some((f) => f.severity === 'warning' && f.message.includes('means age > 60; the policy\'s sensitiveAtLeast 60 means age ≥ 60'))).toBe(true);
+    expect(
+      outcome.findings.some((f) => f.severity === 'warning' && f.message.includes("means age > 60; the policy's sensitiveAtLeast 60 means age ≥ 60")),
+    ).toBe(true);
   });
 
   it('prefers the predictions dataset when both are present, and says so', async () => {
@@ -235,7 +273,9 @@ describe('bias check: Clarify reports', () => {
   it('without any bias evidence, says which evidence is missing', async () => {
     // Act + Assess
     await expect(runOutcome({}, SEX_F)).rejects.toThrow(MissingEvidenceError);
-    await expect(runOutcome({}, SEX_F)).rejects.toThrow('missing evidence: predictions or one of bias-report, bias-pre-training-report, bias-post-training-report');
+    await expect(runOutcome({}, SEX_F)).rejects.toThrow(
+      'missing evidence: predictions or one of bias-report, bias-pre-training-report, bias-post-training-report',
+    );
   });
 });
 
@@ -248,7 +288,10 @@ describe('bias check: config schema', () => {
     const example = {
       columns: { label: 'label', prediction: 'prediction', score: 'score', group: 'group' },
       positiveLabel: 1,
-      facets: [{ column: 'sex', sensitive: ['F'] }, { column: 'age', sensitiveAtLeast: 60 }],
+      facets: [
+        { column: 'sex', sensitive: ['F'] },
+        { column: 'age', sensitiveAtLeast: 60 },
+      ],
       metrics: { DI: { min: 0.8, max: 1.25 }, DPPL: { maxAbs: 0.1 }, CI: { maxAbs: 0.6 } },
       minGroupSize: 30,
     };
@@ -257,20 +300,31 @@ describe('bias check: config schema', () => {
 
   it('rejects an unknown metric, a facet mixing both forms and a bad notComputable', () => {
     // Act
-    const problems = problemsOf(validate, { metrics: { DX: { min: 1 } }, facets: [{ column: 'age', sensitive: ['x'], sensitiveAtLeast: 3 }], notComputable: 'skip' }, 'policy');
+    const problems = problemsOf(
+      validate,
+      { metrics: { DX: { min: 1 } }, facets: [{ column: 'age', sensitive: ['x'], sensitiveAtLeast: 3 }], notComputable: 'skip' },
+      'policy',
+    );
     // Assess
     expect(problems).toEqual(expect.arrayContaining(['policy at /notComputable: must be one of "error", "ignore"']));
     expect(problems.some((p) => p.startsWith('policy at /facets/0'))).toBe(true);
   });
 
-  it.each(['DX', 'constructor', 'toString', '__proto__', 'di'])('refuses the metric name %s through the registry, naming the path and the known names', (name) => {
-    // Act
-    const { problems } = registry.resolveConfig('bias', { facets: [{ column: 'sex', sensitive: ['F'] }], metrics: { [name]: { min: 1 } } }, 'p.yaml at /checks/0/with');
-    // Assess
-    expect(problems).toEqual([
-      `p.yaml at /checks/0/with/metrics/${name}: unknown bias metric "${name}"; known: CI, DPL, KL, JS, LP, TVD, KS, CDDL, DPPL, DI, DCAcc, DCR, RD, SD, DAR, DRR, AD, CDDPL, TE, GE, FT, DCA (names are case-sensitive, as in METRICS.md and Clarify reports)`,
-    ]);
-  });
+  it.each(['DX', 'constructor', 'toString', '__proto__', 'di'])(
+    'refuses the metric name %s through the registry, naming the path and the known names',
+    (name) => {
+      // Act
+      const { problems } = registry.resolveConfig(
+        'bias',
+        { facets: [{ column: 'sex', sensitive: ['F'] }], metrics: { [name]: { min: 1 } } },
+        'p.yaml at /checks/0/with',
+      );
+      // Assess
+      expect(problems).toEqual([
+        `p.yaml at /checks/0/with/metrics/${name}: unknown bias metric "${name}"; known: CI, DPL, KL, JS, LP, TVD, KS, CDDL, DPPL, DI, DCAcc, DCR, RD, SD, DAR, DRR, AD, CDDPL, TE, GE, FT, DCA (names are case-sensitive, as in METRICS.md and Clarify reports)`,
+      ]);
+    },
+  );
 
   it('accepts allowNotComputable next to a bound, not alone', () => {
     expect(registry.resolveConfig('bias', { metrics: { DI: { min: 0.8, allowNotComputable: true } } }, 'p').problems).toEqual([]);
@@ -296,7 +350,9 @@ describe('bias check: not computable and out-of-domain values (issue 9, rows 2 a
       { ...SEX_F, metrics: { DI: { min: 0.8, allowNotComputable: true }, DPPL: { maxAbs: 0.1 } } },
     );
     expect(accepted.status).toBe('pass');
-    expect(accepted.findings.filter((f) => f.severity === 'warning').map((f) => f.message)).toContainEqual(expect.stringMatching(/DI for sex=F is not computable: .*allowNotComputable: true/));
+    expect(accepted.findings.filter((f) => f.severity === 'warning').map((f) => f.message)).toContainEqual(
+      expect.stringMatching(/DI for sex=F is not computable: .*allowNotComputable: true/),
+    );
   });
 
   it('allowNotComputable on the only metric, not computable: an error, never an empty pass', async () => {
@@ -331,7 +387,13 @@ describe('bias check: CDDL with an empty stratum denominator follows Clarify', (
     const cddl = outcome.metrics.find((m) => m.name === 'CDDL')!;
     expect(cddl.value).toBeCloseTo(-1 / 7, 12);
     expect(outcome.findings).toContainEqual(
-      expect.objectContaining({ severity: 'warning', metric: 'CDDL', message: expect.stringContaining("stratum group=g2 has no negative labels (n_i^(0) = 0): its share of rejections counts as 0 (SageMaker Clarify's convention)") }),
+      expect.objectContaining({
+        severity: 'warning',
+        metric: 'CDDL',
+        message: expect.stringContaining(
+          "stratum group=g2 has no negative labels (n_i^(0) = 0): its share of rejections counts as 0 (SageMaker Clarify's convention)",
+        ),
+      }),
     );
   });
 });

@@ -105,9 +105,13 @@ describe('feature-importance: ranking against the champion', () => {
 
   it('passes when the champion ranks features alike', async () => {
     // Act
-    const out = await run({ topK: 3, vsChampion: { minNdcg: 0.9, minKendallTau: 0.3 } }, { 'explainability-report': clarify(CANDIDATE) }, {
-      'explainability-report': clarify({ income: 0.28, tenure: 0.24, debt_ratio: 0.22, num_accounts: 0.14, age: 0.03, sex: 0.01 }),
-    });
+    const out = await run(
+      { topK: 3, vsChampion: { minNdcg: 0.9, minKendallTau: 0.3 } },
+      { 'explainability-report': clarify(CANDIDATE) },
+      {
+        'explainability-report': clarify({ income: 0.28, tenure: 0.24, debt_ratio: 0.22, num_accounts: 0.14, age: 0.03, sex: 0.01 }),
+      },
+    );
     // Assess
     expect(out.status).toBe('pass');
     expect(out.metrics.find((x) => x.name === 'ndcg')?.passed).toBe(true);
@@ -175,15 +179,22 @@ describe('feature-importance: evidence', () => {
 
   it('throws EvidenceError naming the evidence and path for a malformed report', async () => {
     // Act / Assess
-    await expect(run({ topK: 3 }, { 'explainability-report': { explanations: { kernel_shap: { label0: { global_shap_values: { a: 'NaN' } } } } } })).rejects.toThrow(EvidenceError);
-    await expect(run({ topK: 3 }, { 'explainability-report': { explanations: { kernel_shap: { label0: { global_shap_values: { a: 'NaN' } } } } } })).rejects.toThrow(
+    await expect(
+      run({ topK: 3 }, { 'explainability-report': { explanations: { kernel_shap: { label0: { global_shap_values: { a: 'NaN' } } } } } }),
+    ).rejects.toThrow(EvidenceError);
+    await expect(
+      run({ topK: 3 }, { 'explainability-report': { explanations: { kernel_shap: { label0: { global_shap_values: { a: 'NaN' } } } } } }),
+    ).rejects.toThrow(
       'inline://explainability-report: explainability-report at explanations.kernel_shap.label0.global_shap_values.a: importance "NaN" is not a finite number',
     );
   });
 
   it('prefers the feature-importance file over the Clarify report', async () => {
     // Act
-    const out = await run({ protected: ['age'], topK: 1 }, { 'feature-importance': { income: 1, age: 0.1 }, 'explainability-report': clarify({ age: 1, income: 0.1 }) });
+    const out = await run(
+      { protected: ['age'], topK: 1 },
+      { 'feature-importance': { income: 1, age: 0.1 }, 'explainability-report': clarify({ age: 1, income: 0.1 }) },
+    );
     // Assess
     expect(out.status).toBe('pass');
     expect(out.findings[0]?.message).toBe('importance read from feature-importance, 2 feature(s)');
@@ -191,7 +202,9 @@ describe('feature-importance: evidence', () => {
 
   it('uses config.labelKey for a multi-label Clarify report', async () => {
     // Prepare
-    const doc = { explanations: { kernel_shap: { label0: { global_shap_values: { age: 0.9, b: 0.1 } }, label1: { global_shap_values: { age: 0.2, b: 0.9 } } } } };
+    const doc = {
+      explanations: { kernel_shap: { label0: { global_shap_values: { age: 0.9, b: 0.1 } }, label1: { global_shap_values: { age: 0.2, b: 0.9 } } } },
+    };
     // Act
     const chosen = await run({ protected: ['age'], topK: 1, labelKey: 'label1' }, { 'explainability-report': doc });
     const mean = await run({ protected: ['age'], topK: 1 }, { 'explainability-report': doc });

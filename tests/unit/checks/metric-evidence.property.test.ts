@@ -16,10 +16,7 @@ import { checkInput, testContext } from '../../support/inline-evidence.js';
 const registry = createCheckRegistry([modelQuality, bias]);
 const SEED = 20261208;
 
-const rawValue = fc.oneof(
-  fc.double({ min: -2, max: 2, noNaN: true }),
-  fc.constantFrom('NaN', 'Infinity', '-Infinity', null, 0, 1, 0.5, 1.5, -0.5, '0.9'),
-);
+const rawValue = fc.oneof(fc.double({ min: -2, max: 2, noNaN: true }), fc.constantFrom('NaN', 'Infinity', '-Infinity', null, 0, 1, 0.5, 1.5, -0.5, '0.9'));
 
 const outcomeOf = async (p: Promise<CheckOutcome>): Promise<CheckOutcome | 'error'> => {
   try {

@@ -78,7 +78,11 @@ describe('qualityFromPredictions: hand-computed values', () => {
 
   it('thresholds the score instead when scoreThreshold is set, even with a prediction column', async () => {
     // Act: at 0.35 the scores 0.9, 0.4, 0.6, 0.8 are predicted positive: TP 3, FP 1, TN 2, FN 0.
-    const report = await qualityFromPredictions(predictions(BINARY), configOf({ problemType: 'binary_classification', scoreThreshold: 0.35, metrics: {} }), signal);
+    const report = await qualityFromPredictions(
+      predictions(BINARY),
+      configOf({ problemType: 'binary_classification', scoreThreshold: 0.35, metrics: {} }),
+      signal,
+    );
     // Assess
     expect(report.metrics['accuracy']?.value).toBeCloseTo(5 / 6, 12);
     expect(report.metrics['recall']?.value).toBe(1);
@@ -93,8 +97,15 @@ describe('qualityFromPredictions: hand-computed values', () => {
       { y: 'no', p: 'yes' },
       { y: 'no', p: 'no' },
       { y: 'yes', p: 'no' },
-    ].map((r) => JSON.stringify(r)).join('\n');
-    const numerals = csv('label,prediction', [['1.0', 1], [1, '1'], [0, '0.0'], ['0', 1]]);
+    ]
+      .map((r) => JSON.stringify(r))
+      .join('\n');
+    const numerals = csv('label,prediction', [
+      ['1.0', 1],
+      [1, '1'],
+      [0, '0.0'],
+      ['0', 1],
+    ]);
     // Act
     const strings = await qualityFromPredictions(
       predictions(jsonl, 'inline://preds.jsonl'),
@@ -112,7 +123,12 @@ describe('qualityFromPredictions: hand-computed values', () => {
 
   it('computes regression metrics', async () => {
     // Prepare: e = 0.5, 0, 0.5, 1; ȳ = 2.5, Σ(y − ȳ)² = 5.
-    const data = csv('label,prediction', [[1, 1.5], [2, 2], [3, 2.5], [4, 5]]);
+    const data = csv('label,prediction', [
+      [1, 1.5],
+      [2, 2],
+      [3, 2.5],
+      [4, 5],
+    ]);
     // Act
     const report = await qualityFromPredictions(predictions(data), configOf({ problemType: 'regression', metrics: {} }), signal);
     // Assess
@@ -125,7 +141,12 @@ describe('qualityFromPredictions: hand-computed values', () => {
 
   it('computes multiclass metrics over class names', async () => {
     // Prepare: 3 of 4 right; class c (support 1) is never predicted.
-    const data = csv('label,prediction', [['a', 'a'], ['b', 'b'], ['c', 'a'], ['a', 'a']]);
+    const data = csv('label,prediction', [
+      ['a', 'a'],
+      ['b', 'b'],
+      ['c', 'a'],
+      ['a', 'a'],
+    ]);
     // Act
     const report = await qualityFromPredictions(predictions(data), configOf({ problemType: 'multiclass_classification', metrics: {} }), signal);
     // Assess: weighted precision = (2·(2/3) + 1·1 + 1·0) / 4.
@@ -163,7 +184,9 @@ describe('qualityFromPredictions: evidence as the engine hands it', () => {
     const controller = new AbortController();
     controller.abort(new Error('timed out after 10 ms'));
     // Act
-    const err = await rejection(qualityFromPredictions(predictions(BINARY), configOf({ problemType: 'binary_classification', metrics: {} }), controller.signal));
+    const err = await rejection(
+      qualityFromPredictions(predictions(BINARY), configOf({ problemType: 'binary_classification', metrics: {} }), controller.signal),
+    );
     // Assess
     expect(err.message).toBe('timed out after 10 ms');
   });
@@ -192,7 +215,9 @@ describe('qualityFromPredictions: errors name the file, line and column', () => 
 
   it('names the exact line of a score outside [0, 1], past blank lines', async () => {
     // Act: data row 3 is on line 5.
-    const err = await rejection(qualityFromPredictions(predictions('label,prediction,score\n1,1,0.9\n\n0,0,0.2\n1,1,1.3\n', 'inline://preds.csv'), binaryConfig, signal));
+    const err = await rejection(
+      qualityFromPredictions(predictions('label,prediction,score\n1,1,0.9\n\n0,0,0.2\n1,1,1.3\n', 'inline://preds.csv'), binaryConfig, signal),
+    );
     // Assess
     expect(err).toBeInstanceOf(DatasetError);
     expect(err.message).toBe('preds.csv line 5, column "score": score 1.3 is not a probability in [0, 1] (data row 3)');
@@ -201,11 +226,17 @@ describe('qualityFromPredictions: errors name the file, line and column', () => 
   it('names the columns found when a column the policy names is missing', async () => {
     // Act
     const named = await rejection(
-      qualityFromPredictions(predictions('y,p_hat\n1,0.9\n', 'inline://preds.csv'), configOf({ problemType: 'binary_classification', columns: { label: 'y', score: 'p' }, metrics: {} }), signal),
+      qualityFromPredictions(
+        predictions('y,p_hat\n1,0.9\n', 'inline://preds.csv'),
+        configOf({ problemType: 'binary_classification', columns: { label: 'y', score: 'p' }, metrics: {} }),
+        signal,
+      ),
     );
     const neither = await rejection(qualityFromPredictions(predictions('label,proba\n1,0.9\n', 'inline://preds.csv'), binaryConfig, signal));
     // Assess
-    expect(named.message).toBe('preds.csv line 1: column "p" is missing; the header has 2 columns and none comes close (modelgate does not quote a file\'s header)');
+    expect(named.message).toBe(
+      'preds.csv line 1: column "p" is missing; the header has 2 columns and none comes close (modelgate does not quote a file\'s header)',
+    );
     expect(neither.message).toBe(
       'preds.csv has neither a score column "score" nor a prediction column "prediction"; the header has 2 columns and none comes close (modelgate does not quote a file\'s header) (a binary classifier needs one: set columns.score or columns.prediction to the name the file uses)',
     );
@@ -213,7 +244,18 @@ describe('qualityFromPredictions: errors name the file, line and column', () => 
 
   it('refuses labels none of which is the positive label, naming the values seen', async () => {
     // Act
-    const err = await rejection(qualityFromPredictions(predictions(csv('label,prediction', [['yes', 'yes'], ['no', 'no']])), binaryConfig, signal));
+    const err = await rejection(
+      qualityFromPredictions(
+        predictions(
+          csv('label,prediction', [
+            ['yes', 'yes'],
+            ['no', 'no'],
+          ]),
+        ),
+        binaryConfig,
+        signal,
+      ),
+    );
     // Assess
     expect(err).toBeInstanceOf(InvalidInputError);
     expect(err.message).toBe(
@@ -223,7 +265,18 @@ describe('qualityFromPredictions: errors name the file, line and column', () => 
 
   it('refuses predictions spelt differently from the labels', async () => {
     // Act
-    const err = await rejection(qualityFromPredictions(predictions(csv('label,prediction', [[1, 'yes'], [0, 'no']])), binaryConfig, signal));
+    const err = await rejection(
+      qualityFromPredictions(
+        predictions(
+          csv('label,prediction', [
+            [1, 'yes'],
+            [0, 'no'],
+          ]),
+        ),
+        binaryConfig,
+        signal,
+      ),
+    );
     // Assess
     expect(err.message).toBe(
       'predictions: column "prediction" shares no value with column "label" (predictions: "yes", "no"; labels: 1, 0) (expected predicted classes written as the labels are)',
@@ -232,7 +285,19 @@ describe('qualityFromPredictions: errors name the file, line and column', () => 
 
   it('refuses a binary label column with more than two values', async () => {
     // Act
-    const err = await rejection(qualityFromPredictions(predictions(csv('label,prediction', [[0, 0], [1, 1], [2, 1]])), binaryConfig, signal));
+    const err = await rejection(
+      qualityFromPredictions(
+        predictions(
+          csv('label,prediction', [
+            [0, 0],
+            [1, 1],
+            [2, 1],
+          ]),
+        ),
+        binaryConfig,
+        signal,
+      ),
+    );
     // Assess
     expect(err.message).toBe(
       'predictions: column "label" has more than two distinct values (0, 1, 2) (expected two classes for binary_classification; is the problemType multiclass_classification or regression?)',
@@ -255,9 +320,15 @@ describe('model-quality from predictions: verdicts', () => {
 
   it('errors (never passes) when a metric the policy names is not computable, keeping the reason', async () => {
     // Prepare: nothing is predicted positive, so precision has a zero denominator.
-    const data = csv('label,prediction', [[1, 0], [0, 0], [1, 0]]);
+    const data = csv('label,prediction', [
+      [1, 0],
+      [0, 0],
+      [1, 0],
+    ]);
     // Act
-    const err = await rejection(run({ problemType: 'binary_classification', metrics: { precision: { min: 0.5 }, accuracy: { min: 0.1 } } }, { predictions: data }));
+    const err = await rejection(
+      run({ problemType: 'binary_classification', metrics: { precision: { min: 0.5 }, accuracy: { min: 0.1 } } }, { predictions: data }),
+    );
     // Assess
     expect(err).toBeInstanceOf(IncompleteCheckError);
     const outcome = (err as IncompleteCheckError).outcome;
@@ -274,7 +345,17 @@ describe('model-quality from predictions: verdicts', () => {
 
   it('says a metric is absent from the computed metrics, listing those there are', async () => {
     // Act
-    const err = await rejection(run({ problemType: 'regression', metrics: { rmsle: { max: 1 } } }, { predictions: csv('label,prediction', [[1, 1], [2, 3]]) }));
+    const err = await rejection(
+      run(
+        { problemType: 'regression', metrics: { rmsle: { max: 1 } } },
+        {
+          predictions: csv('label,prediction', [
+            [1, 1],
+            [2, 3],
+          ]),
+        },
+      ),
+    );
     // Assess
     expect(err.message).toBe('model quality incomplete: rmsle is absent from the metrics computed from predictions (they report: mae, mape, mse, r2, rmse)');
   });
@@ -284,7 +365,10 @@ describe('model-quality from predictions: verdicts', () => {
 const pairedFiles = (n: number, candidateRight: (i: number) => boolean, championRight: (i: number) => boolean) => {
   const label = (i: number) => (i % 3 === 0 ? 1 : 0);
   const file = (right: (i: number) => boolean) =>
-    csv('label,prediction', Array.from({ length: n }, (_, i) => [label(i), right(i) ? label(i) : 1 - label(i)]));
+    csv(
+      'label,prediction',
+      Array.from({ length: n }, (_, i) => [label(i), right(i) ? label(i) : 1 - label(i)]),
+    );
   return { candidate: file(candidateRight), champion: file(championRight) };
 };
 
@@ -322,15 +406,26 @@ describe('model-quality from predictions: paired comparison with the champion', 
     // Assess: b = 6, c = 0: exact two-sided p = 2 · 0.5^6.
     expect(outcome.status).toBe('pass');
     expect(outcome.metrics).toContainEqual({ name: 'mcnemar_p', value: 2 / 64 });
-    expect(messages(outcome, 'info')).toContainEqual(expect.stringMatching(/^accuracy is 0\.88 vs champion 0\.85: better by at least 0\.\d+ at 95% confidence \(paired, same rows\), within maxWorsening 0\.01$/));
+    expect(messages(outcome, 'info')).toContainEqual(
+      expect.stringMatching(
+        /^accuracy is 0\.88 vs champion 0\.85: better by at least 0\.\d+ at 95% confidence \(paired, same rows\), within maxWorsening 0\.01$/,
+      ),
+    );
     expect(messages(outcome, 'info')).toContainEqual(expect.stringContaining('the candidate alone is right on 6 rows, the champion alone on 0 (of 200)'));
   });
 
   it('falls back to the point difference for auc, saying so', async () => {
     // Prepare: both files have scores; identical models.
-    const data = csv('label,score', Array.from({ length: 60 }, (_, i) => [i % 2, ((i % 2) * 0.5 + (i % 10) / 20).toFixed(2)]));
+    const data = csv(
+      'label,score',
+      Array.from({ length: 60 }, (_, i) => [i % 2, ((i % 2) * 0.5 + (i % 10) / 20).toFixed(2)]),
+    );
     // Act
-    const outcome = await run({ problemType: 'binary_classification', metrics: { auc: { vsChampion: { maxWorsening: 0.01 } } } }, { predictions: data }, { predictions: data });
+    const outcome = await run(
+      { problemType: 'binary_classification', metrics: { auc: { vsChampion: { maxWorsening: 0.01 } } } },
+      { predictions: data },
+      { predictions: data },
+    );
     // Assess
     expect(outcome.status).toBe('pass');
     expect(messages(outcome, 'info')).toContainEqual(
@@ -342,20 +437,38 @@ describe('model-quality from predictions: paired comparison with the champion', 
     // Prepare: the candidate's errors are twice the champion's on every row.
     const rows = Array.from({ length: 100 }, (_, i) => i);
     const label = (i: number) => 10 + (i % 17);
-    const champion = csv('label,prediction', rows.map((i) => [label(i), label(i) + ((i % 5) - 2) * 0.1]));
-    const candidate = csv('label,prediction', rows.map((i) => [label(i), label(i) + ((i % 5) - 2) * 0.2]));
+    const champion = csv(
+      'label,prediction',
+      rows.map((i) => [label(i), label(i) + ((i % 5) - 2) * 0.1]),
+    );
+    const candidate = csv(
+      'label,prediction',
+      rows.map((i) => [label(i), label(i) + ((i % 5) - 2) * 0.2]),
+    );
     // Act
-    const outcome = await run({ problemType: 'regression', metrics: { rmse: { vsChampion: { maxRelativeWorsening: 0.05 } } } }, { predictions: candidate }, { predictions: champion });
+    const outcome = await run(
+      { problemType: 'regression', metrics: { rmse: { vsChampion: { maxRelativeWorsening: 0.05 } } } },
+      { predictions: candidate },
+      { predictions: champion },
+    );
     // Assess
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toMatch(/^rmse is 0\.2828 vs champion 0\.1414: worse by at most 0\.\d+ \(\d+(\.\d+)?%\) at 95% confidence, more than maxRelativeWorsening 5%$/);
+    expect(outcome.summary).toMatch(
+      /^rmse is 0\.2828 vs champion 0\.1414: worse by at most 0\.\d+ \(\d+(\.\d+)?%\) at 95% confidence, more than maxRelativeWorsening 5%$/,
+    );
   });
 
   it('widens the bound with a higher confidence', async () => {
     // Act
     const at = async (confidence: number) =>
-      (await pairedQualityFromPredictions(predictions(trade.candidate), predictions(trade.champion), configOf({ problemType: 'binary_classification', confidence, metrics: {} }), signal))
-        .comparison['accuracy']!.worseningBound!;
+      (
+        await pairedQualityFromPredictions(
+          predictions(trade.candidate),
+          predictions(trade.champion),
+          configOf({ problemType: 'binary_classification', confidence, metrics: {} }),
+          signal,
+        )
+      ).comparison['accuracy']!.worseningBound!;
     // Assess
     expect(await at(0.99)).toBeGreaterThan(await at(0.95));
   });
@@ -387,11 +500,17 @@ describe('model-quality from predictions: paired comparison with the champion', 
     };
     // Act
     const err = await rejection(
-      modelQuality.run(input, configOf({ problemType: 'binary_classification', championComparison: 'paired', metrics: { accuracy: { vsChampion: { maxWorsening: 0.01 } } } }), testContext()),
+      modelQuality.run(
+        input,
+        configOf({ problemType: 'binary_classification', championComparison: 'paired', metrics: { accuracy: { vsChampion: { maxWorsening: 0.01 } } } }),
+        testContext(),
+      ),
     );
     // Assess
     expect(err).toBeInstanceOf(InvalidInputError);
-    expect(err.message).toContain('championComparison is paired, but the champion (version 1) has model-quality-statistics (used instead of its predictions) and the champion (version 1) has no predictions dataset');
+    expect(err.message).toContain(
+      'championComparison is paired, but the champion (version 1) has model-quality-statistics (used instead of its predictions) and the champion (version 1) has no predictions dataset',
+    );
   });
 
   it('compares by the point difference with a champion computed from predictions when the candidate has a report', async () => {
@@ -404,6 +523,8 @@ describe('model-quality from predictions: paired comparison with the champion', 
     // Assess: the champion's accuracy is 4/6 from its predictions.
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('accuracy is 0.6, worse than the champion (0.6667) by 0.0667, more than maxWorsening 0.01');
-    expect(messages(outcome, 'info')).toContain('computed from champion (version 1) predictions: 6 rows, predicted class from column "prediction", positive label 1');
+    expect(messages(outcome, 'info')).toContain(
+      'computed from champion (version 1) predictions: 6 rows, predicted class from column "prediction", positive label 1',
+    );
   });
 });

@@ -59,12 +59,18 @@ describe('model-quality: absolute bounds per problem type', () => {
 
   it('fails a binary model below min, saying so in a sentence', async () => {
     // Act
-    const outcome = await run({ metrics: { auc: { min: 0.8 }, accuracy: { min: 0.75 } } }, { 'model-quality-statistics': binary({ auc: 0.72, accuracy: 0.8 }) });
+    const outcome = await run(
+      { metrics: { auc: { min: 0.8 }, accuracy: { min: 0.75 } } },
+      { 'model-quality-statistics': binary({ auc: 0.72, accuracy: 0.8 }) },
+    );
     // Assess
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toBe('auc is 0.72, below min 0.8');
     expect(outcome.findings).toEqual([{ severity: 'error', message: 'auc is 0.72, below min 0.8', metric: 'auc' }]);
-    expect(outcome.metrics.map((m) => [m.name, m.passed])).toEqual([['auc', false], ['accuracy', true]]);
+    expect(outcome.metrics.map((m) => [m.name, m.passed])).toEqual([
+      ['auc', false],
+      ['accuracy', true],
+    ]);
   });
 
   it('holds regression metrics with lower-is-better bounds and gives a 95% interval from the deviation', async () => {
@@ -83,14 +89,20 @@ describe('model-quality: absolute bounds per problem type', () => {
 
   it('holds multiclass metrics', async () => {
     // Act
-    const outcome = await run({ metrics: { weighted_f1: { min: 0.8 }, accuracy: { min: 0.7 } } }, { 'model-quality-statistics': multiclass({ weighted_f1: 0.74, accuracy: 0.75 }) });
+    const outcome = await run(
+      { metrics: { weighted_f1: { min: 0.8 }, accuracy: { min: 0.7 } } },
+      { 'model-quality-statistics': multiclass({ weighted_f1: 0.74, accuracy: 0.75 }) },
+    );
     // Assess
     expect(outcome.status).toBe('fail');
     expect(messages(outcome)).toEqual(['weighted_f1 is 0.74, below min 0.8']);
   });
 
   it('applies maxAbs', async () => {
-    const outcome = await run({ metrics: { calibration_gap: { maxAbs: 0.05, greaterIsBetter: false } } }, { 'model-quality-statistics': binary({ calibration_gap: -0.08 }) });
+    const outcome = await run(
+      { metrics: { calibration_gap: { maxAbs: 0.05, greaterIsBetter: false } } },
+      { 'model-quality-statistics': binary({ calibration_gap: -0.08 }) },
+    );
     expect(messages(outcome)).toEqual(['calibration_gap is -0.08, beyond maxAbs 0.05']);
   });
 
@@ -104,7 +116,12 @@ describe('model-quality: absolute bounds per problem type', () => {
     const err = await rejection(run({ metrics: { rmse: { max: 1.5 } } }, { 'model-quality-statistics': regression({ rmse: 'Infinity' }) }));
     expect(err).toBeInstanceOf(IncompleteCheckError);
     expect(err.message).toBe('model quality incomplete: rmse is not computable: the model quality statistics give Infinity');
-    expect((err as IncompleteCheckError).outcome.metrics[0]).toMatchObject({ name: 'rmse', value: null, reason: 'not computable: the report gives Infinity', passed: null });
+    expect((err as IncompleteCheckError).outcome.metrics[0]).toMatchObject({
+      name: 'rmse',
+      value: null,
+      reason: 'not computable: the report gives Infinity',
+      passed: null,
+    });
   });
 
   it('with allowNotComputable an infinite metric beyond a bound fails, recording value null with the reason', async () => {
@@ -132,16 +149,18 @@ describe('model-quality: missing and not computable metrics (fail closed)', () =
   it('fails (not errors) when another metric broke its bound: a reject outranks needs_review', async () => {
     const outcome = await run({ metrics: { auc: { min: 0.8 }, f1: { min: 0.6 } } }, { 'model-quality-statistics': binary({ auc: 0.7 }) });
     expect(outcome.status).toBe('fail');
-    expect(messages(outcome, 'error')).toEqual([
-      'auc is 0.7, below min 0.8',
-      'f1 is absent from the model quality statistics (they report: auc)',
-    ]);
+    expect(messages(outcome, 'error')).toEqual(['auc is 0.7, below min 0.8', 'f1 is absent from the model quality statistics (they report: auc)']);
   });
 
   it('errors when a named metric is "NaN" in the report', async () => {
     const err = await rejection(run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': binary({ auc: 'NaN' }) }));
     expect(err).toBeInstanceOf(IncompleteCheckError);
-    expect((err as IncompleteCheckError).outcome.metrics[0]).toMatchObject({ name: 'auc', value: null, reason: 'not computable: the report gives NaN', passed: null });
+    expect((err as IncompleteCheckError).outcome.metrics[0]).toMatchObject({
+      name: 'auc',
+      value: null,
+      reason: 'not computable: the report gives NaN',
+      passed: null,
+    });
   });
 });
 
@@ -149,11 +168,15 @@ describe('model-quality: problem type', () => {
   it('errors when the policy and the report disagree', async () => {
     const err = await rejection(run({ problemType: 'regression', metrics: { rmse: { max: 1 } } }, { 'model-quality-statistics': binary({ auc: 0.9 }) }));
     expect(err).toBeInstanceOf(InvalidInputError);
-    expect(err.message).toBe('with.problemType: the policy says regression but the model quality statistics report binary_classification metrics (expected the report\'s problem type (binary_classification), or no problemType)');
+    expect(err.message).toBe(
+      "with.problemType: the policy says regression but the model quality statistics report binary_classification metrics (expected the report's problem type (binary_classification), or no problemType)",
+    );
   });
 
   it('rejects an unknown problemType in the config schema', () => {
-    expect(() => configOf({ problemType: 'ranking', metrics: { auc: { min: 0.8 } } })).toThrow('test at /problemType: must be one of "binary_classification", "multiclass_classification", "regression"');
+    expect(() => configOf({ problemType: 'ranking', metrics: { auc: { min: 0.8 } } })).toThrow(
+      'test at /problemType: must be one of "binary_classification", "multiclass_classification", "regression"',
+    );
   });
 
   it('rejects a rule with no bound and an unknown rule key in the config schema', () => {
@@ -168,7 +191,13 @@ describe('model-quality: vsChampion', () => {
   it('passes within maxWorsening and records the champion value', async () => {
     const outcome = await run(auc, { 'model-quality-statistics': binary({ auc: 0.865 }) }, { 'model-quality-statistics': binary({ auc: 0.87 }) });
     expect(outcome.status).toBe('pass');
-    expect(outcome.metrics[0]).toEqual({ name: 'auc', value: 0.865, champion: 0.87, threshold: { min: 0.8, vsChampion: { maxWorsening: 0.01 } }, passed: true });
+    expect(outcome.metrics[0]).toEqual({
+      name: 'auc',
+      value: 0.865,
+      champion: 0.87,
+      threshold: { min: 0.8, vsChampion: { maxWorsening: 0.01 } },
+      passed: true,
+    });
   });
 
   it('fails beyond maxWorsening although the absolute bound holds', async () => {
@@ -204,7 +233,9 @@ describe('model-quality: vsChampion', () => {
     const firstBelow = await run(auc, { 'model-quality-statistics': binary({ auc: 0.7 }) });
     // Assess
     expect(first.status).toBe('pass');
-    expect(first.findings).toEqual([{ severity: 'info', message: 'auc: vsChampion not applicable: no champion (the first approved version of the group)', metric: 'auc' }]);
+    expect(first.findings).toEqual([
+      { severity: 'info', message: 'auc: vsChampion not applicable: no champion (the first approved version of the group)', metric: 'auc' },
+    ]);
     expect(first.metrics[0]).not.toHaveProperty('champion');
     expect(first.summary).toContain('vsChampion not applicable: no champion');
     expect(firstBelow.status).toBe('fail');
@@ -216,19 +247,29 @@ describe('model-quality: vsChampion', () => {
     const noMetric = await rejection(run(auc, { 'model-quality-statistics': binary({ auc: 0.9 }) }, { 'model-quality-statistics': binary({ f1: 0.7 }) }));
     // Assess
     expect(noReport).toBeInstanceOf(IncompleteCheckError);
-    expect(noReport.message).toBe('model quality incomplete: auc: cannot compare with the champion: the champion (version 1) has neither model-quality-statistics nor predictions evidence');
+    expect(noReport.message).toBe(
+      'model quality incomplete: auc: cannot compare with the champion: the champion (version 1) has neither model-quality-statistics nor predictions evidence',
+    );
     expect((noReport as IncompleteCheckError).outcome.metrics[0]).toMatchObject({ name: 'auc', value: 0.9, champion: null, passed: null });
     expect(noMetric.message).toBe("model quality incomplete: auc: cannot compare with the champion: the champion's model quality statistics have no auc");
   });
 
   it('errors when the champion reports another problem type', async () => {
-    const err = await rejection(run({ metrics: { r2: { vsChampion: { maxWorsening: 0.1 } } } }, { 'model-quality-statistics': regression({ r2: 0.5 }) }, { 'model-quality-statistics': binary({ auc: 0.9 }) }));
+    const err = await rejection(
+      run(
+        { metrics: { r2: { vsChampion: { maxWorsening: 0.1 } } } },
+        { 'model-quality-statistics': regression({ r2: 0.5 }) },
+        { 'model-quality-statistics': binary({ auc: 0.9 }) },
+      ),
+    );
     expect(err.message).toContain('the champion (version 1) reports binary_classification metrics, the candidate regression');
   });
 
   it('needs greaterIsBetter for a metric it does not know, naming the metric', async () => {
     // Act
-    const err = await rejection(run({ metrics: { mcnemar_p: { vsChampion: { maxWorsening: 0.1 } } } }, { 'model-quality-statistics': binary({ mcnemar_p: 0.2 }) }));
+    const err = await rejection(
+      run({ metrics: { mcnemar_p: { vsChampion: { maxWorsening: 0.1 } } } }, { 'model-quality-statistics': binary({ mcnemar_p: 0.2 }) }),
+    );
     const lowerBetter = await run(
       { metrics: { lift: { vsChampion: { maxWorsening: 0.1 }, greaterIsBetter: false } } },
       { 'model-quality-statistics': binary({ lift: 2 }) },
@@ -236,7 +277,9 @@ describe('model-quality: vsChampion', () => {
     );
     // Assess
     expect(err).toBeInstanceOf(InvalidInputError);
-    expect(err.message).toBe('with.metrics.mcnemar_p: modelgate does not know whether a higher mcnemar_p is better, and vsChampion needs to know (expected greaterIsBetter: true or false)');
+    expect(err.message).toBe(
+      'with.metrics.mcnemar_p: modelgate does not know whether a higher mcnemar_p is better, and vsChampion needs to know (expected greaterIsBetter: true or false)',
+    );
     expect(lowerBetter.status).toBe('fail');
   });
 });
@@ -250,7 +293,7 @@ describe('model-quality: registered Model Monitor constraints', () => {
     },
   };
 
-  it('applies them as extra rules, alongside the policy\'s own', async () => {
+  it("applies them as extra rules, alongside the policy's own", async () => {
     // Act
     const outcome = await run(
       { metrics: { recall: { min: 0.6 } }, applyRegisteredConstraints: true },
@@ -276,17 +319,24 @@ describe('model-quality: registered Model Monitor constraints', () => {
 
   it('errors when asked to apply constraints that are absent or for another problem type', async () => {
     const missing = await rejection(run({ applyRegisteredConstraints: true }, { 'model-quality-statistics': binary({ auc: 0.9 }) }));
-    const other = await rejection(run({ applyRegisteredConstraints: true }, {
-      'model-quality-statistics': binary({ auc: 0.9 }),
-      'model-quality-constraints': { regression_constraints: { mae: { threshold: 1, comparison_operator: 'GreaterThanThreshold' } } },
-    }));
+    const other = await rejection(
+      run(
+        { applyRegisteredConstraints: true },
+        {
+          'model-quality-statistics': binary({ auc: 0.9 }),
+          'model-quality-constraints': { regression_constraints: { mae: { threshold: 1, comparison_operator: 'GreaterThanThreshold' } } },
+        },
+      ),
+    );
     expect(missing).toBeInstanceOf(MissingEvidenceError);
     expect((missing as MissingEvidenceError).evidence).toEqual(['model-quality-constraints']);
     expect(other.message).toContain('the registered constraints are for regression, the statistics report binary_classification metrics');
   });
 
   it('errors when a constrained metric is absent from the statistics', async () => {
-    const err = await rejection(run({ applyRegisteredConstraints: true }, { 'model-quality-statistics': binary({ recall: 0.9 }), 'model-quality-constraints': constraints }));
+    const err = await rejection(
+      run({ applyRegisteredConstraints: true }, { 'model-quality-statistics': binary({ recall: 0.9 }), 'model-quality-constraints': constraints }),
+    );
     expect(err.message).toBe('model quality incomplete: false_positive_rate is absent from the model quality statistics (they report: recall)');
   });
 });
@@ -313,25 +363,35 @@ describe('model-quality: evidence', () => {
 
   it('names the evidence, the JSON path and what was expected for a malformed report', async () => {
     // Act
-    const shape = await rejection(run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': { binary_classification_metrics: { auc: { value: 'high' } } } }));
+    const shape = await rejection(
+      run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': { binary_classification_metrics: { auc: { value: 'high' } } } }),
+    );
     const syntax = await rejection(run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': '{"binary_classification_metrics": {' }));
     // Assess
     expect(shape).toBeInstanceOf(InvalidInputError);
-    expect(shape.message).toBe('model-quality-statistics (inline://model-quality-statistics) at /binary_classification_metrics/auc/value: value is a string of 4 characters (expected a number, "NaN", "Infinity" or null)');
+    expect(shape.message).toBe(
+      'model-quality-statistics (inline://model-quality-statistics) at /binary_classification_metrics/auc/value: value is a string of 4 characters (expected a number, "NaN", "Infinity" or null)',
+    );
     expect(syntax).toBeInstanceOf(EvidenceError);
     expect(syntax.message).toMatch(/^inline:\/\/model-quality-statistics: is not valid JSON at line 1, column 36: unexpected end of input/);
   });
 });
 
 describe('model-quality: not computable never passes (issue 9, row 2)', () => {
-  it.each([['"Infinity"', 'Infinity'], ['"-Infinity"', '-Infinity'], ['"NaN"', 'NaN']])('auc %s against min 0.8 is an error naming auc, not a pass', async (_l, value) => {
+  it.each([
+    ['"Infinity"', 'Infinity'],
+    ['"-Infinity"', '-Infinity'],
+    ['"NaN"', 'NaN'],
+  ])('auc %s against min 0.8 is an error naming auc, not a pass', async (_l, value) => {
     const err = await rejection(run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': binary({ auc: value }) }));
     expect(err).toBeInstanceOf(IncompleteCheckError);
     expect(err.message).toMatch(/^model quality incomplete: auc is not computable/);
   });
 
   it('null as a value is not computable too', async () => {
-    const err = await rejection(run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': { binary_classification_metrics: { auc: { value: null } } } }));
+    const err = await rejection(
+      run({ metrics: { auc: { min: 0.8 } } }, { 'model-quality-statistics': { binary_classification_metrics: { auc: { value: null } } } }),
+    );
     expect(err).toBeInstanceOf(IncompleteCheckError);
   });
 
@@ -356,7 +416,11 @@ describe('model-quality: not computable never passes (issue 9, row 2)', () => {
 
   it('an infinite champion value makes vsChampion not evaluable (error), never a pass', async () => {
     const err = await rejection(
-      run({ metrics: { auc: { vsChampion: { maxWorsening: 0.02 } } } }, { 'model-quality-statistics': binary({ auc: 0.9 }) }, { 'model-quality-statistics': binary({ auc: '-Infinity' }) }),
+      run(
+        { metrics: { auc: { vsChampion: { maxWorsening: 0.02 } } } },
+        { 'model-quality-statistics': binary({ auc: 0.9 }) },
+        { 'model-quality-statistics': binary({ auc: '-Infinity' }) },
+      ),
     );
     expect(err).toBeInstanceOf(IncompleteCheckError);
     expect(err.message).toMatch(/auc: cannot compare with the champion: the champion's auc is not computable/);
@@ -386,13 +450,19 @@ describe('model-quality: every metric has a domain (issue 9, row 6)', () => {
   });
 
   it('out of domain wins over a failing rule: invalid evidence decides nothing', async () => {
-    const err = await rejection(run({ metrics: { auc: { min: 0.8 }, accuracy: { min: 0.9 } } }, { 'model-quality-statistics': binary({ auc: 1.5, accuracy: 0.5 }) }));
+    const err = await rejection(
+      run({ metrics: { auc: { min: 0.8 }, accuracy: { min: 0.9 } } }, { 'model-quality-statistics': binary({ auc: 1.5, accuracy: 0.5 }) }),
+    );
     expect(err).toBeInstanceOf(IncompleteCheckError);
   });
 
   it('a champion value out of its domain makes vsChampion not evaluable', async () => {
     const err = await rejection(
-      run({ metrics: { auc: { vsChampion: { maxWorsening: 0.02 } } } }, { 'model-quality-statistics': binary({ auc: 0.9 }) }, { 'model-quality-statistics': binary({ auc: 7 }) }),
+      run(
+        { metrics: { auc: { vsChampion: { maxWorsening: 0.02 } } } },
+        { 'model-quality-statistics': binary({ auc: 0.9 }) },
+        { 'model-quality-statistics': binary({ auc: 7 }) },
+      ),
     );
     expect(err).toBeInstanceOf(IncompleteCheckError);
     expect(err.message).toMatch(/invalid evidence: the champion's auc is 7, outside its domain \[0, 1\]/);
@@ -408,14 +478,25 @@ describe('model-quality: every metric has a domain (issue 9, row 6)', () => {
 });
 
 describe('model-quality: metric names (issue 9, row 3)', () => {
-  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'])('refuses %s at validation, naming the path and the known names', (name) => {
-    const { problems } = registry.resolveConfig('model-quality', { metrics: { [name]: { min: 0.5 } } }, 'p.yaml at /checks/0/with');
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(new RegExp(`^p\\.yaml at /checks/0/with/metrics/${name}: unknown quality metric "${name}"; known: accuracy, auc, .*greaterIsBetter`));
-  });
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'])(
+    'refuses %s at validation, naming the path and the known names',
+    (name) => {
+      const { problems } = registry.resolveConfig('model-quality', { metrics: { [name]: { min: 0.5 } } }, 'p.yaml at /checks/0/with');
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(
+        new RegExp(`^p\\.yaml at /checks/0/with/metrics/${name}: unknown quality metric "${name}"; known: accuracy, auc, .*greaterIsBetter`),
+      );
+    },
+  );
 
   it('refuses a config with a prototype-key metric handed to run() directly', async () => {
-    const err = await rejection(modelQuality.run(checkInput({ 'model-quality-statistics': binary({ auc: 0.9 }) }, null), { metrics: { constructor: { min: 0.5 } } } as unknown as ModelQualityConfig, testContext()));
+    const err = await rejection(
+      modelQuality.run(
+        checkInput({ 'model-quality-statistics': binary({ auc: 0.9 }) }, null),
+        { metrics: { constructor: { min: 0.5 } } } as unknown as ModelQualityConfig,
+        testContext(),
+      ),
+    );
     expect(err).toBeInstanceOf(InvalidInputError);
     expect(err.message).toMatch(/with\/metrics\/constructor: unknown quality metric "constructor"/);
   });

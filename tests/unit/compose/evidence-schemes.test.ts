@@ -14,7 +14,12 @@ describe('evidence schemes per composition', () => {
   it('deployed: s3: only; a file: URI is an EvidenceError naming the accepted schemes', async () => {
     // Prepare
     const services = composeAws(
-      { MODELGATE_LEDGER_TABLE: 'ledger', MODELGATE_EVENT_BUS: 'bus', MODELGATE_SIGNING_KEY_ARN: 'arn:aws:kms:eu-west-1:111111111111:key/k', AWS_REGION: 'eu-west-1' },
+      {
+        MODELGATE_LEDGER_TABLE: 'ledger',
+        MODELGATE_EVENT_BUS: 'bus',
+        MODELGATE_SIGNING_KEY_ARN: 'arn:aws:kms:eu-west-1:111111111111:key/k',
+        AWS_REGION: 'eu-west-1',
+      },
       { logger: quietLogger },
     );
     // Act
@@ -24,7 +29,9 @@ describe('evidence schemes per composition', () => {
     // Assess
     expect(schemes).toEqual(['s3']);
     await expect(read).rejects.toThrow(EvidenceError);
-    await expect(read).rejects.toThrow('file:/proc/self/environ: unsupported scheme "file:" (supported: s3://; this deployment reads evidence from no other scheme)');
+    await expect(read).rejects.toThrow(
+      'file:/proc/self/environ: unsupported scheme "file:" (supported: s3://; this deployment reads evidence from no other scheme)',
+    );
   });
 
   it('local: MODELGATE_EVIDENCE_ROOTS lists directories by the path delimiter, relative to the working directory', () => {

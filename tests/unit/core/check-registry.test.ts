@@ -79,11 +79,13 @@ describe('createCheckRegistry', () => {
     // Act
     const { problems } = registry.resolveConfig('a-check', { level: -1, mode: 'fast', extra: true }, 'policies/x.yaml checks[0].with');
     // Assess
-    expect(problems).toEqual(expect.arrayContaining([
-      'policies/x.yaml checks[0].with at /: unknown key "extra"',
-      'policies/x.yaml checks[0].with at /level: must be >= 0',
-      'policies/x.yaml checks[0].with at /mode: must be one of "strict", "lenient"',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'policies/x.yaml checks[0].with at /: unknown key "extra"',
+        'policies/x.yaml checks[0].with at /level: must be >= 0',
+        'policies/x.yaml checks[0].with at /mode: must be one of "strict", "lenient"',
+      ]),
+    );
     expect(problems).toHaveLength(3);
   });
 
@@ -99,18 +101,21 @@ describe('createCheckRegistry', () => {
   });
 });
 
-describe('createCheckRegistry: a check\'s own validateConfig rules', () => {
+describe("createCheckRegistry: a check's own validateConfig rules", () => {
   const withHook = fakeCheck('hooked', {
-    validateConfig: (c) => (c.tags ?? []).filter((t) => t !== 'a' && t !== 'b').map((t, i) => ({ path: `/tags/${i}`, message: `unknown tag "${t}"; known: a, b` })),
+    validateConfig: (c) =>
+      (c.tags ?? []).filter((t) => t !== 'a' && t !== 'b').map((t, i) => ({ path: `/tags/${i}`, message: `unknown tag "${t}"; known: a, b` })),
   });
 
   it('runs after the schema passed, each problem at <where><path>', () => {
     const registry = createCheckRegistry([withHook]);
-    expect(registry.resolveConfig('hooked', { level: 2, tags: ['a', 'zz'] }, 'p.yaml at /checks/0/with').problems).toEqual(['p.yaml at /checks/0/with/tags/0: unknown tag "zz"; known: a, b']);
+    expect(registry.resolveConfig('hooked', { level: 2, tags: ['a', 'zz'] }, 'p.yaml at /checks/0/with').problems).toEqual([
+      'p.yaml at /checks/0/with/tags/0: unknown tag "zz"; known: a, b',
+    ]);
     expect(registry.resolveConfig('hooked', { level: 2, tags: ['a', 'b'] }, 'p').problems).toEqual([]);
   });
 
-  it('is not called on a config the schema refused (it may rely on the schema\'s shape)', () => {
+  it("is not called on a config the schema refused (it may rely on the schema's shape)", () => {
     let called = false;
     const check = fakeCheck('guarded', { validateConfig: () => ((called = true), []) });
     const { problems } = createCheckRegistry([check]).resolveConfig('guarded', { level: 'high' }, 'p');

@@ -21,14 +21,30 @@ const RAW_OR_BREAK = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\
 
 const hostileRun = (): RunRecord =>
   makeRunRecord({
-    subject: { kind: 'sagemaker-model-package', arn: `arn:aws:sagemaker:eu-west-1:111111111111:model-package/g${EVIL}/2`, group: `g${EVIL}`, version: '2', account: '111111111111', region: 'eu-west-1' },
+    subject: {
+      kind: 'sagemaker-model-package',
+      arn: `arn:aws:sagemaker:eu-west-1:111111111111:model-package/g${EVIL}/2`,
+      group: `g${EVIL}`,
+      version: '2',
+      account: '111111111111',
+      region: 'eu-west-1',
+    },
     reasons: [`bias: ${EVIL}`, `line one\nline two ${EVIL}`],
     checks: [
-      makeCheckResult({ id: 'bias', status: 'fail', summary: `summary ${EVIL}`, findings: [{ severity: 'error', message: `finding ${EVIL}` }], metrics: [{ name: `m${EVIL}`, value: null, reason: `why ${EVIL}`, passed: false }] }),
+      makeCheckResult({
+        id: 'bias',
+        status: 'fail',
+        summary: `summary ${EVIL}`,
+        findings: [{ severity: 'error', message: `finding ${EVIL}` }],
+        metrics: [{ name: `m${EVIL}`, value: null, reason: `why ${EVIL}`, passed: false }],
+      }),
     ],
     registeredBy: [`arn:aws:iam::111111111111:role/r${EVIL}`],
     evidence: [{ name: `e${EVIL}`, uri: `s3://b/${EVIL}.json`, source: 'cli' }],
-    waivers: { applied: [{ check: 'bias', metric: 'DI', until: '2030-01-01', approvedBy: `a${EVIL}`, reason: `w${EVIL}` }] as RunRecord['waivers']['applied'], expired: [] },
+    waivers: {
+      applied: [{ check: 'bias', metric: 'DI', until: '2030-01-01', approvedBy: `a${EVIL}`, reason: `w${EVIL}` }] as RunRecord['waivers']['applied'],
+      expired: [],
+    },
     trigger: { source: 'rerun', rerunOf: 'run-1', reason: `t${EVIL}`, by: `b${EVIL}` },
     override: { decision: 'approve', reason: `override ${EVIL}`, by: `by${EVIL}`, at: '2025-06-01T12:00:00Z' },
   });
@@ -36,7 +52,11 @@ const hostileRun = (): RunRecord =>
 describe('human output of a run with hostile text', () => {
   it('CLI text: every line neutralised, a line break inside a value escaped', () => {
     const run = hostileRun();
-    for (const out of [renderRun(run), renderRunDetail(run, [{ runId: run.runId, at: run.finishedAt, actor: `mallory${EVIL}`, action: 'override', detail: { reason: EVIL } }]), renderRunList([run])]) {
+    for (const out of [
+      renderRun(run),
+      renderRunDetail(run, [{ runId: run.runId, at: run.finishedAt, actor: `mallory${EVIL}`, action: 'override', detail: { reason: EVIL } }]),
+      renderRunList([run]),
+    ]) {
       expect(out.replace(/\n/g, '')).not.toMatch(RAW_OR_BREAK);
       expect(out).not.toContain('\nline two');
     }

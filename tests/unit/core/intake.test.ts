@@ -156,12 +156,19 @@ describe('parseRegistryEvent — SageMaker', () => {
     // Act
     const error = invalid(() => parseRegistryEvent(event));
     // Assess
-    expect(error.message).toMatch(/^event at \/account: must match pattern .*; also event at \/detail\/ModelApprovalStatus: must be one of "PendingManualApproval", "Approved", "Rejected"$/);
+    expect(error.message).toMatch(
+      /^event at \/account: must match pattern .*; also event at \/detail\/ModelApprovalStatus: must be one of "PendingManualApproval", "Approved", "Rejected"$/,
+    );
   });
 
   it('refuses the source-as-array shape of the documentation sample (a duplicated "source" key)', () => {
     // Prepare: the AWS sample repeats "source" with a rule pattern's array; JSON.parse keeps the last.
-    const event = JSON.parse(JSON.stringify(sageMakerEvent('credit-risk-xgb', 12, 'PendingManualApproval')).replace('"source":"aws.sagemaker"', '"source":"aws.sagemaker","source":["aws.sagemaker"]')) as Json;
+    const event = JSON.parse(
+      JSON.stringify(sageMakerEvent('credit-risk-xgb', 12, 'PendingManualApproval')).replace(
+        '"source":"aws.sagemaker"',
+        '"source":"aws.sagemaker","source":["aws.sagemaker"]',
+      ),
+    ) as Json;
     // Act
     const error = invalid(() => parseRegistryEvent(event));
     // Assess
@@ -268,36 +275,42 @@ describe('parseRegistryEvent — anything else', () => {
   it('never throws anything but InvalidInputError, whatever it is given', () => {
     // Prepare: arbitrary JSON, and valid events with one field replaced by arbitrary JSON.
     const base = sageMakerEvent('credit-risk-xgb', 12, 'PendingManualApproval');
-    const mutated = fc.tuple(
-      fc.constantFrom('id', 'account', 'region', 'resources', 'detail', 'time'),
-      fc.constantFrom('', 'ModelPackageArn', 'ModelPackageVersion', 'ModelPackageStatus', 'ModelPackageGroupName'),
-      fc.jsonValue(),
-    ).map(([top, inner, value]) => {
-      const e = structuredClone(base);
-      if (top === 'detail' && inner !== '') (e['detail'] as Json)[inner] = value;
-      else e[top] = value;
-      return e as unknown;
-    });
+    const mutated = fc
+      .tuple(
+        fc.constantFrom('id', 'account', 'region', 'resources', 'detail', 'time'),
+        fc.constantFrom('', 'ModelPackageArn', 'ModelPackageVersion', 'ModelPackageStatus', 'ModelPackageGroupName'),
+        fc.jsonValue(),
+      )
+      .map(([top, inner, value]) => {
+        const e = structuredClone(base);
+        if (top === 'detail' && inner !== '') (e['detail'] as Json)[inner] = value;
+        else e[top] = value;
+        return e as unknown;
+      });
     // Act + Assess
-    fc.assert(fc.property(fc.oneof(fc.jsonValue(), mutated), (event) => {
-      try {
-        parseRegistryEvent(event);
-      } catch (e) {
-        if (!(e instanceof InvalidInputError)) throw e;
-      }
-    }));
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), mutated), (event) => {
+        try {
+          parseRegistryEvent(event);
+        } catch (e) {
+          if (!(e instanceof InvalidInputError)) throw e;
+        }
+      }),
+    );
   });
 
   it('turns any valid group and version into a subject carrying exactly that ARN', () => {
     // Prepare
     const groupName = fc.stringMatching(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/).filter((g) => g.length <= 63);
     // Act + Assess
-    fc.assert(fc.property(groupName, fc.integer({ min: 1, max: 2 ** 31 }), (group, version) => {
-      const result = parseRegistryEvent(sageMakerEvent(group, version, 'PendingManualApproval'));
-      expect(result).toMatchObject({
-        action: 'evaluate',
-        subject: { arn: `arn:aws:sagemaker:eu-west-1:111122223333:model-package/${group}/${version}`, group, version: String(version) },
-      });
-    }));
+    fc.assert(
+      fc.property(groupName, fc.integer({ min: 1, max: 2 ** 31 }), (group, version) => {
+        const result = parseRegistryEvent(sageMakerEvent(group, version, 'PendingManualApproval'));
+        expect(result).toMatchObject({
+          action: 'evaluate',
+          subject: { arn: `arn:aws:sagemaker:eu-west-1:111122223333:model-package/${group}/${version}`, group, version: String(version) },
+        });
+      }),
+    );
   });
 });

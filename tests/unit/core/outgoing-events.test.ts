@@ -2,13 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import decisionSchema from '../../../schemas/events/modelgate-decision.schema.json' with { type: 'json' };
 import { InvalidInputError } from '../../../src/core/errors.js';
-import {
-  APPROVAL_DESCRIPTION_MAX,
-  DETAIL_BUDGET_BYTES,
-  approvalDescription,
-  decisionEvents,
-  truncateText,
-} from '../../../src/core/outgoing-events.js';
+import { APPROVAL_DESCRIPTION_MAX, DETAIL_BUDGET_BYTES, approvalDescription, decisionEvents, truncateText } from '../../../src/core/outgoing-events.js';
 import { createAjv, problemsOf } from '../../../src/core/schema.js';
 import { makeCheckResult, makeRunRecord } from '../../support/run-record.js';
 
@@ -67,7 +61,11 @@ describe('decisionEvents', () => {
     const events = decisionEvents(run);
     // Assess
     expect(events.map((e) => e.detailType)).toEqual(['Model Evaluation Completed']);
-    expect(events[0]!.detail).toMatchObject({ decision: 'reject', effectiveDecision: 'approve', override: { decision: 'approve', by: 'jane.doe@example.com' } });
+    expect(events[0]!.detail).toMatchObject({
+      decision: 'reject',
+      effectiveDecision: 'approve',
+      override: { decision: 'approve', by: 'jane.doe@example.com' },
+    });
     expect(problemsOf(validateDetail, events[0]!.detail, 'detail')).toEqual([]);
   });
 
@@ -111,7 +109,9 @@ describe('approvalDescription', () => {
     // Prepare
     const run = makeRunRecord({
       decision: 'needs_review',
-      checks: [makeCheckResult({ id: 'feature-importance', status: 'error', error: { kind: 'missing_evidence', message: 'missing evidence: explainability-report' } })],
+      checks: [
+        makeCheckResult({ id: 'feature-importance', status: 'error', error: { kind: 'missing_evidence', message: 'missing evidence: explainability-report' } }),
+      ],
       reasons: ['feature-importance: missing evidence: explainability-report'],
     });
     // Act
@@ -176,16 +176,18 @@ describe('truncateText', () => {
     const anyCodePoints = fc.array(codePoint, { maxLength: 200 }).map((cps) => String.fromCodePoint(...cps));
     const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), anyCodePoints);
     // Act + Assess
-    fc.assert(fc.property(text, fc.integer({ min: 1, max: 300 }), (s, max) => {
-      const cut = truncateText(s, max);
-      expect(cut.length).toBeLessThanOrEqual(max);
-      if (s.length <= max) {
-        expect(cut).toBe(s);
-      } else {
-        expect(cut.endsWith('…')).toBe(true);
-        expect(s.startsWith(cut.slice(0, -1))).toBe(true);
-        expect(LONE_SURROGATE.test(cut)).toBe(false);
-      }
-    }));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 300 }), (s, max) => {
+        const cut = truncateText(s, max);
+        expect(cut.length).toBeLessThanOrEqual(max);
+        if (s.length <= max) {
+          expect(cut).toBe(s);
+        } else {
+          expect(cut.endsWith('…')).toBe(true);
+          expect(s.startsWith(cut.slice(0, -1))).toBe(true);
+          expect(LONE_SURROGATE.test(cut)).toBe(false);
+        }
+      }),
+    );
   });
 });

@@ -23,11 +23,13 @@ describe('newRunId', () => {
     // Prepare
     const instants = fc.integer({ min: 0, max: 32 ** 10 - 1 });
     // Act + Assess
-    fc.assert(fc.property(instants, instants, (a, b) => {
-      fc.pre(a !== b);
-      const [ia, ib] = [newRunId(new Date(a)), newRunId(new Date(b))];
-      expect(ia < ib).toBe(a < b);
-    }));
+    fc.assert(
+      fc.property(instants, instants, (a, b) => {
+        fc.pre(a !== b);
+        const [ia, ib] = [newRunId(new Date(a)), newRunId(new Date(b))];
+        expect(ia < ib).toBe(a < b);
+      }),
+    );
   });
 
   it('sorts a day of runs into creation order', () => {

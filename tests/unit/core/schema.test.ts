@@ -16,11 +16,13 @@ describe('problemsOf', () => {
     // Act
     const problems = problemsOf(validate, { severity: 'blocker', extra: 1, n: 0 }, 'p.yaml');
     // Assess
-    expect(problems).toEqual(expect.arrayContaining([
-      'p.yaml at /: missing required key "name"',
-      'p.yaml at /: unknown key "extra"',
-      'p.yaml at /severity: must be one of "blocking", "advisory"',
-      'p.yaml at /n: must be >= 1',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'p.yaml at /: missing required key "name"',
+        'p.yaml at /: unknown key "extra"',
+        'p.yaml at /severity: must be one of "blocking", "advisory"',
+        'p.yaml at /n: must be >= 1',
+      ]),
+    );
   });
 });

@@ -87,7 +87,10 @@ describe('parseStrictJson', () => {
   });
 
   it('keeps __proto__, constructor and prototype as plain own data', () => {
-    const value = parseStrictJson('{"__proto__": {"polluted": true}, "constructor": {"prototype": 1}, "nested": [{"__proto__": null}]}', 'doc.json') as Record<string, unknown>;
+    const value = parseStrictJson('{"__proto__": {"polluted": true}, "constructor": {"prototype": 1}, "nested": [{"__proto__": null}]}', 'doc.json') as Record<
+      string,
+      unknown
+    >;
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
     expect(Object.keys(value)).toEqual(['__proto__', 'constructor', 'nested']);
     expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ polluted: true });
@@ -149,7 +152,10 @@ describe('locateJsonError', () => {
 
   it('finds no error in any valid JSON, nor in the bare tokens', () => {
     expect(locateJsonError('{"a": NaN, "b": [Infinity, -Infinity], "c": "NaN"}')).toBeNull();
-    fc.assert(fc.property(jsonText, (text) => locateJsonError(text) === null), { seed: 9 });
+    fc.assert(
+      fc.property(jsonText, (text) => locateJsonError(text) === null),
+      { seed: 9 },
+    );
   });
 });
 

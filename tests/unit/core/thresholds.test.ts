@@ -47,10 +47,14 @@ describe('evaluateThreshold: not computable is never a pass', () => {
 
   it('property: passed is true only for a finite value', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.double(), fc.constant(null)), fc.record({ min: fc.option(fc.double({ noNaN: true }), { nil: undefined }), max: fc.option(fc.double({ noNaN: true }), { nil: undefined }) }), (value, t) => {
-        const v = evaluateThreshold(value, t, HIGHER);
-        if (v.passed === true) expect(isComputable(value)).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(fc.double(), fc.constant(null)),
+        fc.record({ min: fc.option(fc.double({ noNaN: true }), { nil: undefined }), max: fc.option(fc.double({ noNaN: true }), { nil: undefined }) }),
+        (value, t) => {
+          const v = evaluateThreshold(value, t, HIGHER);
+          if (v.passed === true) expect(isComputable(value)).toBe(true);
+        },
+      ),
       { seed: 9, numRuns: 500 },
     );
   });

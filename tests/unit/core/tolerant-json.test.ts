@@ -3,7 +3,14 @@ import { toNumber } from '../../../src/core/tolerant-json.js';
 
 describe('toNumber', () => {
   it.each([
-    [1.5, 1.5], ['2.5', 2.5], ['Infinity', Infinity], ['-Infinity', -Infinity], [null, null], [undefined, null], ['abc', null], ['', null],
+    [1.5, 1.5],
+    ['2.5', 2.5],
+    ['Infinity', Infinity],
+    ['-Infinity', -Infinity],
+    [null, null],
+    [undefined, null],
+    ['abc', null],
+    ['', null],
   ])('%p -> %p', (input, expected) => {
     expect(toNumber(input)).toBe(expected);
   });

@@ -5,7 +5,11 @@ describe('isTransientFailure', () => {
   it.each([
     ['TransientFailureError', new TransientFailureError('x'), true],
     ['an adapter error with retryable: true', Object.assign(new Error('x'), { retryable: true }), true],
-    ['an adapter error with retryable: false, even if throttled by name', Object.assign(new Error('x'), { retryable: false, name: 'ThrottlingException' }), false],
+    [
+      'an adapter error with retryable: false, even if throttled by name',
+      Object.assign(new Error('x'), { retryable: false, name: 'ThrottlingException' }),
+      false,
+    ],
     ['an SDK error marked $retryable', Object.assign(new Error('x'), { $retryable: { throttling: true } }), true],
     ['an SDK server fault', Object.assign(new Error('x'), { $fault: 'server', name: 'InternalError' }), true],
     ['S3 SlowDown by name', Object.assign(new Error('x'), { name: 'SlowDown' }), true],

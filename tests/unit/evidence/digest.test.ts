@@ -40,10 +40,9 @@ describe('parseContentDigest', () => {
     // Prepare
     const pattern = /^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$/;
     const hexChar = fc.constantFrom(...'0123456789abcdefABCDEFxg'.split(''));
-    const candidate = fc.tuple(
-      fc.constantFrom('sha256:', 'SHA256:', 'sHa256:', 'sha1:', 'sha256', 'sha-256:'),
-      fc.array(hexChar, { minLength: 62, maxLength: 66 }),
-    ).map(([prefix, chars]) => prefix + chars.join(''));
+    const candidate = fc
+      .tuple(fc.constantFrom('sha256:', 'SHA256:', 'sHa256:', 'sha1:', 'sha256', 'sha-256:'), fc.array(hexChar, { minLength: 62, maxLength: 66 }))
+      .map(([prefix, chars]) => prefix + chars.join(''));
 
     // Act / Assess
     fc.assert(

@@ -143,14 +143,18 @@ describe('json()', () => {
     const read = handle(store, 'mem://dup.json').json();
     // Assess
     await expect(read).rejects.toThrow(EvidenceError);
-    await expect(read).rejects.toThrow('mem://dup.json: has a duplicate key at line 3, column 3: duplicate key "auc" (JSON path /m/auc; first at line 2, column 3)');
+    await expect(read).rejects.toThrow(
+      'mem://dup.json: has a duplicate key at line 3, column 3: duplicate key "auc" (JSON path /m/auc; first at line 2, column 3)',
+    );
   });
 
   it('never quotes the document in its reasons (a secret in a file stays there)', async () => {
     // Prepare
     const store = new MemoryStore(5).put('mem://env', 'AWS_SECRET_ACCESS_KEY=abc123\0PATH=/usr/bin');
     // Act / Assess
-    await expect(handle(store, 'mem://env').json()).rejects.toThrow(/^mem:\/\/env: is not valid JSON at line 1, column 1: unexpected letter \(expected a value\)$/);
+    await expect(handle(store, 'mem://env').json()).rejects.toThrow(
+      /^mem:\/\/env: is not valid JSON at line 1, column 1: unexpected letter \(expected a value\)$/,
+    );
   });
 
   it('says where a truncated document ends', async () => {

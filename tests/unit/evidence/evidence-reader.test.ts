@@ -76,7 +76,9 @@ describe('openEvidenceSet: URIs and stores', () => {
 
     // Assess
     await expect(unknown).rejects.toThrow(EvidenceError);
-    await expect(unknown).rejects.toThrow('gs://bucket/analysis.json: unsupported scheme "gs:" (supported: mem://; this deployment reads evidence from no other scheme)');
+    await expect(unknown).rejects.toThrow(
+      'gs://bucket/analysis.json: unsupported scheme "gs:" (supported: mem://; this deployment reads evidence from no other scheme)',
+    );
     await expect(noScheme).rejects.toThrow('reports/q.json: not a URI with a scheme (supported: mem://)');
     expect(store.opens).toBe(0);
   });
@@ -175,10 +177,7 @@ describe('openEvidenceSet: digest verification', () => {
     // Prepare
     const zipped = gzipSync('{"ok":true}');
     const store = new MemoryStore(4).put('mem://good', zipped).put('mem://bad', zipped);
-    const evidence = openEvidenceSet(
-      [ref('good', 'mem://good', sha256(zipped)), ref('bad', 'mem://bad', sha256('{"ok":true}'))],
-      [store],
-    );
+    const evidence = openEvidenceSet([ref('good', 'mem://good', sha256(zipped)), ref('bad', 'mem://bad', sha256('{"ok":true}'))], [store]);
 
     // Act
     const good = await evidence.good?.json();

@@ -49,9 +49,7 @@ export class MemoryStore implements ArtifactStore {
 }
 
 /** Drains an async iterable, keeping what arrived before an error. */
-export const drain = async (
-  source: AsyncIterable<Uint8Array>,
-): Promise<{ bytes: Buffer; chunks: number; error: unknown }> => {
+export const drain = async (source: AsyncIterable<Uint8Array>): Promise<{ bytes: Buffer; chunks: number; error: unknown }> => {
   const parts: Uint8Array[] = [];
   try {
     for await (const c of source) parts.push(c);

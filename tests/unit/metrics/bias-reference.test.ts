@@ -43,7 +43,11 @@ const close = (actual: BiasValue | undefined, expected: Expected, where: string)
   expect({ where, diff: Math.abs(actual.value - expected.value) <= 1e-9 }).toEqual({ where, diff: true });
   expect({ where, interval: actual.interval !== undefined }).toEqual({ where, interval: expected.interval !== undefined });
   if (expected.interval && actual.interval) {
-    expect({ where, low: Math.abs(actual.interval[0] - expected.interval[0]) <= 1e-9, high: Math.abs(actual.interval[1] - expected.interval[1]) <= 1e-9 }).toEqual({
+    expect({
+      where,
+      low: Math.abs(actual.interval[0] - expected.interval[0]) <= 1e-9,
+      high: Math.abs(actual.interval[1] - expected.interval[1]) <= 1e-9,
+    }).toEqual({
       where,
       low: true,
       high: true,

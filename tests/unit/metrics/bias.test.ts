@@ -1,14 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  biasFromDataset,
-  katzRatio,
-  newcombe,
-  wilson,
-  type BiasDatasetOptions,
-  type BiasResult,
-  type BiasValue,
-} from '../../../src/metrics/bias/index.js';
+import { biasFromDataset, katzRatio, newcombe, wilson, type BiasDatasetOptions, type BiasResult, type BiasValue } from '../../../src/metrics/bias/index.js';
 
 interface Row {
   y: number | string;
@@ -50,10 +42,17 @@ const r = (y: number, p: number, sex: string, s: string): Row => ({ y, p, sex, s
  * TP 1, FN 2, FP 1, TN 1. Strata s1 (a: 11 10 01, d: 11 01) and s2 (a: 11 00 00, d: 10 10 00).
  */
 const TINY: Row[] = [
-  r(1, 1, 'M', 's1'), r(1, 0, 'M', 's1'), r(0, 1, 'M', 's1'),
-  r(1, 1, 'M', 's2'), r(0, 0, 'M', 's2'), r(0, 0, 'M', 's2'),
-  r(1, 1, 'F', 's1'), r(0, 1, 'F', 's1'),
-  r(1, 0, 'F', 's2'), r(1, 0, 'F', 's2'), r(0, 0, 'F', 's2'),
+  r(1, 1, 'M', 's1'),
+  r(1, 0, 'M', 's1'),
+  r(0, 1, 'M', 's1'),
+  r(1, 1, 'M', 's2'),
+  r(0, 0, 'M', 's2'),
+  r(0, 0, 'M', 's2'),
+  r(1, 1, 'F', 's1'),
+  r(0, 1, 'F', 's1'),
+  r(1, 0, 'F', 's2'),
+  r(1, 0, 'F', 's2'),
+  r(0, 0, 'F', 's2'),
 ];
 
 describe('bias metrics on a hand-computed example', () => {
@@ -100,7 +99,10 @@ describe('bias metrics on a hand-computed example', () => {
     // Act
     const m = (await run(TINY)).facets[0]!.metrics;
     // Assess
-    const withInterval = Object.entries(m).filter(([, v]) => v && 'interval' in v && v.interval).map(([k]) => k).sort();
+    const withInterval = Object.entries(m)
+      .filter(([, v]) => v && 'interval' in v && v.interval)
+      .map(([k]) => k)
+      .sort();
     expect(withInterval).toEqual(['AD', 'DAR', 'DI', 'DPL', 'DPPL', 'DRR', 'RD', 'SD']);
     const dppl = m.DPPL as { value: number; interval: [number, number] };
     expect(dppl.interval).toEqual(newcombe(3, 6, 2, 5));
@@ -197,13 +199,18 @@ describe('not computable, never ±∞ or NaN', () => {
   it('KL is not computable when a label value occurs in one group only (never a negative KL over a dropped value)', async () => {
     // Prepare: label "maybe" only in d
     const rows: Row[] = [
-      { y: 'yes', p: 'yes', sex: 'M' }, { y: 'no', p: 'no', sex: 'M' },
-      { y: 'yes', p: 'yes', sex: 'F' }, { y: 'maybe', p: 'no', sex: 'F' }, { y: 'no', p: 'no', sex: 'F' },
+      { y: 'yes', p: 'yes', sex: 'M' },
+      { y: 'no', p: 'no', sex: 'M' },
+      { y: 'yes', p: 'yes', sex: 'F' },
+      { y: 'maybe', p: 'no', sex: 'F' },
+      { y: 'no', p: 'no', sex: 'F' },
     ];
     // Act
     const m = (await run(rows, { positiveLabel: 'yes' })).facets[0]!.metrics;
     // Assess: JS stays defined over M = ½(P_a + P_d)
-    expect(reason(m.KL)).toBe('label value "maybe" occurs in group d (rows with sex = F) but not in group a (rows with any other sex); KL is not computed when the two label distributions differ in support');
+    expect(reason(m.KL)).toBe(
+      'label value "maybe" occurs in group d (rows with sex = F) but not in group a (rows with any other sex); KL is not computed when the two label distributions differ in support',
+    );
     const pa = [1 / 2, 1 / 2, 0];
     const pd = [1 / 3, 1 / 3, 1 / 3];
     const kl = (p: number[], q: number[]) => p.reduce((s, x, i) => (x > 0 ? s + x * Math.log(x / q[i]!) : s), 0);
@@ -229,7 +236,12 @@ describe('not computable, never ±∞ or NaN', () => {
   });
 
   it('every value is finite or not computable with a reason, whatever the data', async () => {
-    const row = fc.record({ y: fc.integer({ min: 0, max: 2 }), p: fc.integer({ min: 0, max: 1 }), sex: fc.constantFrom('F', 'M'), s: fc.constantFrom('s1', 's2') });
+    const row = fc.record({
+      y: fc.integer({ min: 0, max: 2 }),
+      p: fc.integer({ min: 0, max: 1 }),
+      sex: fc.constantFrom('F', 'M'),
+      s: fc.constantFrom('s1', 's2'),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(row, { maxLength: 12 }), async (rows) => {
         // Act
@@ -276,16 +288,35 @@ describe('facets and labels', () => {
 
   it('compares labels as text: "yes", 1 against "1.0", true against "True"', async () => {
     // Act
-    const yes = await biasFromDataset(chunks('label,prediction,sex\nyes,yes,F\nno,yes,M\n', 64), { columns: { label: 'label', prediction: 'prediction' }, positiveLabel: 'yes', facets: [{ column: 'sex', sensitive: ['F'] }], minGroupSize: 1 });
-    const numeric = await biasFromDataset(chunks('label,prediction,sex\n1.0,1,F\n0,1,M\n', 64), { columns: { label: 'label', prediction: 'prediction' }, positiveLabel: 1, facets: [{ column: 'sex', sensitive: ['F'] }], minGroupSize: 1 });
-    const bool = await biasFromDataset(chunks('label,prediction,sex\nTrue,True,F\nFalse,True,M\n', 64), { columns: { label: 'label', prediction: 'prediction' }, positiveLabel: true, facets: [{ column: 'sex', sensitive: ['F'] }], minGroupSize: 1 });
+    const yes = await biasFromDataset(chunks('label,prediction,sex\nyes,yes,F\nno,yes,M\n', 64), {
+      columns: { label: 'label', prediction: 'prediction' },
+      positiveLabel: 'yes',
+      facets: [{ column: 'sex', sensitive: ['F'] }],
+      minGroupSize: 1,
+    });
+    const numeric = await biasFromDataset(chunks('label,prediction,sex\n1.0,1,F\n0,1,M\n', 64), {
+      columns: { label: 'label', prediction: 'prediction' },
+      positiveLabel: 1,
+      facets: [{ column: 'sex', sensitive: ['F'] }],
+      minGroupSize: 1,
+    });
+    const bool = await biasFromDataset(chunks('label,prediction,sex\nTrue,True,F\nFalse,True,M\n', 64), {
+      columns: { label: 'label', prediction: 'prediction' },
+      positiveLabel: true,
+      facets: [{ column: 'sex', sensitive: ['F'] }],
+      minGroupSize: 1,
+    });
     // Assess: q_a = 0, q_d = 1 in each
     for (const res of [yes, numeric, bool]) expect(value(res.facets[0]!.metrics.DPL)).toBe(-1);
   });
 
   it('warns when no label or prediction equals the positive label', async () => {
     // Act
-    const result = await biasFromDataset(chunks('label,prediction,sex\nyes,yes,F\nno,no,M\n', 64), { columns: { label: 'label', prediction: 'prediction' }, facets: [{ column: 'sex', sensitive: ['F'] }], minGroupSize: 1 });
+    const result = await biasFromDataset(chunks('label,prediction,sex\nyes,yes,F\nno,no,M\n', 64), {
+      columns: { label: 'label', prediction: 'prediction' },
+      facets: [{ column: 'sex', sensitive: ['F'] }],
+      minGroupSize: 1,
+    });
     // Assess
     expect(result.notes).toEqual([
       'no value of label column "label" equals positiveLabel 1 (values seen: "yes", "no"), so every row counts as negative',
@@ -321,25 +352,36 @@ describe('properties', () => {
 
   it('swapping a and d flips the sign of every difference, inverts DI and keeps the symmetric distances', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ y: fc.integer({ min: 0, max: 1 }), p: fc.integer({ min: 0, max: 1 }), s: fc.constantFrom('s1', 's2'), sex: fc.constantFrom('F', 'M') }), { maxLength: 20 }), async (rows) => {
-        // Act
-        const result = await run(rows.length > 0 ? rows : [r(0, 0, 'M', 's1')], { facets: [{ column: 'sex', sensitive: ['F'] }, { column: 'sex', sensitive: ['M'] }] });
-        const [fd, fa] = [result.facets[0]!.metrics, result.facets[1]!.metrics];
-        // Assess
-        for (const k of ['CI', 'DPL', 'DPPL', 'DCAcc', 'DCR', 'RD', 'SD', 'DAR', 'DRR', 'AD', 'TE', 'CDDL', 'CDDPL'] as const) {
-          expect(fa[k]!.value === null).toBe(fd[k]!.value === null);
-          // Clarify's zero term for an empty stratum denominator is not antisymmetric in a and d.
-          if (hasNotes(fd[k]) || hasNotes(fa[k])) continue;
-          if (fd[k]!.value !== null) expect(fa[k]!.value! + fd[k]!.value!).toBeCloseTo(0, 12);
-          const [i, j] = [(fd[k] as { interval?: [number, number] }).interval, (fa[k] as { interval?: [number, number] }).interval];
-          if (i && j) {
-            expect(j[0]).toBeCloseTo(-i[1], 12);
-            expect(j[1]).toBeCloseTo(-i[0], 12);
+      fc.asyncProperty(
+        fc.array(
+          fc.record({ y: fc.integer({ min: 0, max: 1 }), p: fc.integer({ min: 0, max: 1 }), s: fc.constantFrom('s1', 's2'), sex: fc.constantFrom('F', 'M') }),
+          { maxLength: 20 },
+        ),
+        async (rows) => {
+          // Act
+          const result = await run(rows.length > 0 ? rows : [r(0, 0, 'M', 's1')], {
+            facets: [
+              { column: 'sex', sensitive: ['F'] },
+              { column: 'sex', sensitive: ['M'] },
+            ],
+          });
+          const [fd, fa] = [result.facets[0]!.metrics, result.facets[1]!.metrics];
+          // Assess
+          for (const k of ['CI', 'DPL', 'DPPL', 'DCAcc', 'DCR', 'RD', 'SD', 'DAR', 'DRR', 'AD', 'TE', 'CDDL', 'CDDPL'] as const) {
+            expect(fa[k]!.value === null).toBe(fd[k]!.value === null);
+            // Clarify's zero term for an empty stratum denominator is not antisymmetric in a and d.
+            if (hasNotes(fd[k]) || hasNotes(fa[k])) continue;
+            if (fd[k]!.value !== null) expect(fa[k]!.value! + fd[k]!.value!).toBeCloseTo(0, 12);
+            const [i, j] = [(fd[k] as { interval?: [number, number] }).interval, (fa[k] as { interval?: [number, number] }).interval];
+            if (i && j) {
+              expect(j[0]).toBeCloseTo(-i[1], 12);
+              expect(j[1]).toBeCloseTo(-i[0], 12);
+            }
           }
-        }
-        for (const k of ['JS', 'LP', 'TVD', 'KS'] as const) if (fd[k]!.value !== null) expect(fa[k]!.value!).toBeCloseTo(fd[k]!.value!, 12);
-        if (fd.DI!.value && fa.DI!.value) expect(fd.DI!.value * fa.DI!.value).toBeCloseTo(1, 12);
-      }),
+          for (const k of ['JS', 'LP', 'TVD', 'KS'] as const) if (fd[k]!.value !== null) expect(fa[k]!.value!).toBeCloseTo(fd[k]!.value!, 12);
+          if (fd.DI!.value && fa.DI!.value) expect(fd.DI!.value * fa.DI!.value).toBeCloseTo(1, 12);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -347,7 +389,15 @@ describe('properties', () => {
   it('permuting rows, and cutting the bytes into chunks anywhere, change nothing', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ y: fc.integer({ min: 0, max: 1 }), p: fc.integer({ min: 0, max: 1 }), s: fc.constantFrom('s1', 's2'), sex: fc.constantFrom('F', 'M', 'X') }), { minLength: 1, maxLength: 25 }),
+        fc.array(
+          fc.record({
+            y: fc.integer({ min: 0, max: 1 }),
+            p: fc.integer({ min: 0, max: 1 }),
+            s: fc.constantFrom('s1', 's2'),
+            sex: fc.constantFrom('F', 'M', 'X'),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
         fc.integer({ min: 1, max: 40 }),
         fc.integer({ min: 1, max: 9 }),
         async (rows, chunkSize, batchRows) => {

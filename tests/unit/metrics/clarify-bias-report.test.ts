@@ -20,7 +20,19 @@ const REPORT = {
     facets: {
       column_8: [
         // sorted by name, as Clarify writes them; read by name, never by position
-        { value_or_threshold: 'F', metrics: [metric('AD', 0.05), metric('DCA', 0.1), metric('DI', 0.62), metric('DPPL', 0.21), metric('RD', 'Infinity'), metric('SD', '-Infinity'), metric('TE', null, 'Division by zero'), metric('DCO', [1, 2])] },
+        {
+          value_or_threshold: 'F',
+          metrics: [
+            metric('AD', 0.05),
+            metric('DCA', 0.1),
+            metric('DI', 0.62),
+            metric('DPPL', 0.21),
+            metric('RD', 'Infinity'),
+            metric('SD', '-Infinity'),
+            metric('TE', null, 'Division by zero'),
+            metric('DCO', [1, 2]),
+          ],
+        },
         { value_or_threshold: 'M', metrics: [metric('DI', 1.3)] },
       ],
       age: [{ value_or_threshold: '(40, 90]', metrics: [metric('DI', 0.7)] }],
@@ -78,9 +90,9 @@ describe('readClarifyBiasReport', () => {
     expect(() => readClarifyBiasReport({ post_training_bias_metrics: { facets: { sex: { value_or_threshold: 'F' } } } }, 'r')).toThrow(
       'r at /post_training_bias_metrics/facets/sex: is not a list (expected a list of { value_or_threshold, metrics } entries)',
     );
-    expect(() => readClarifyBiasReport({ post_training_bias_metrics: { facets: { sex: [{ value_or_threshold: 'F', metrics: [{ value: 1 }] }] } } }, 'r')).toThrow(
-      'r at /post_training_bias_metrics/facets/sex/0/metrics/0: is not { name, value }',
-    );
+    expect(() =>
+      readClarifyBiasReport({ post_training_bias_metrics: { facets: { sex: [{ value_or_threshold: 'F', metrics: [{ value: 1 }] }] } } }, 'r'),
+    ).toThrow('r at /post_training_bias_metrics/facets/sex/0/metrics/0: is not { name, value }');
   });
 });
 
@@ -105,7 +117,7 @@ describe('matchClarifyFacet', () => {
     // Assess
     expect(match.entry?.metrics.DI).toEqual({ value: 0.7 });
     expect(match).toMatchObject({ slice: 'age>40' });
-    expect((match as { note: string }).note).toContain('means age > 40; the policy\'s sensitiveAtLeast 40 means age ≥ 40');
+    expect((match as { note: string }).note).toContain("means age > 40; the policy's sensitiveAtLeast 40 means age ≥ 40");
     expect(none).toEqual({ entry: null, reason: 'the Clarify report has no threshold 60 for facet "age" (entries: age>40)' });
   });
 
@@ -133,7 +145,9 @@ describe('mergeClarifyBiasReports', () => {
 
 describe('readClarifyBiasReport: prototype keys', () => {
   it('a metric named constructor or __proto__ is ignored, never taken for an alias', () => {
-    const doc = JSON.parse('{"post_training_bias_metrics": {"facets": {"sex": [{"value_or_threshold": "F", "metrics": [{"name": "constructor", "value": 1}, {"name": "__proto__", "value": 2}, {"name": "DI", "value": 0.9}]}]}}}');
+    const doc = JSON.parse(
+      '{"post_training_bias_metrics": {"facets": {"sex": [{"value_or_threshold": "F", "metrics": [{"name": "constructor", "value": 1}, {"name": "__proto__", "value": 2}, {"name": "DI", "value": 0.9}]}]}}}',
+    );
     const m = readClarifyBiasReport(doc).entries[0]!.metrics;
     expect(Object.keys(m)).toEqual(['DI']);
   });

@@ -122,16 +122,22 @@ describe('readColumns: CSV', () => {
       // Assess
       expect(message).toMatch(/^p\.csv line 2, column "score": /);
     }
-    expect(await failure(chunks('score,x\n\n,1\n', 64), { columns: [num('score')], sourceName: 'p.csv' })).toBe('p.csv line 3, column "score": is empty; expected a number');
+    expect(await failure(chunks('score,x\n\n,1\n', 64), { columns: [num('score')], sourceName: 'p.csv' })).toBe(
+      'p.csv line 3, column "score": is empty; expected a number',
+    );
   });
 
   it('names a row with the wrong number of fields, and an unclosed quote', async () => {
     // Act + Assess
-    expect(await failure(chunks('a,b\n1,2\n3\n', 64), { columns: [cat('a')], sourceName: 'p.csv' })).toBe('p.csv line 3: the row has 1 field; expected 2 as in the header');
+    expect(await failure(chunks('a,b\n1,2\n3\n', 64), { columns: [cat('a')], sourceName: 'p.csv' })).toBe(
+      'p.csv line 3: the row has 1 field; expected 2 as in the header',
+    );
     expect(await failure(chunks('a,b\n1,"2\n', 64), { columns: [cat('a')], sourceName: 'p.csv' })).toBe(
       'p.csv line 2, column "b": a quoted field is not closed before the end of the file',
     );
-    expect(await failure(chunks('a,b\n1,"2"x\n', 64), { columns: [cat('a')], sourceName: 'p.csv' })).toContain('line 2, column "b": unexpected "x" after a closing quote');
+    expect(await failure(chunks('a,b\n1,"2"x\n', 64), { columns: [cat('a')], sourceName: 'p.csv' })).toContain(
+      'line 2, column "b": unexpected "x" after a closing quote',
+    );
   });
 
   it('names the columns found when a requested column is missing; an optional one is null', async () => {
@@ -146,9 +152,13 @@ describe('readColumns: CSV', () => {
   it('says so when the file is empty or has a header only', async () => {
     // Act + Assess
     expect(await failure(chunks('', 8), { columns: [cat('a')], sourceName: 'p.csv' })).toBe('p.csv is empty; expected CSV with a header row, or JSON Lines');
-    expect(await failure(chunks('\n\n', 8), { columns: [cat('a')], sourceName: 'p.csv', format: 'csv' })).toBe('p.csv is empty; expected a CSV header row and data rows');
+    expect(await failure(chunks('\n\n', 8), { columns: [cat('a')], sourceName: 'p.csv', format: 'csv' })).toBe(
+      'p.csv is empty; expected a CSV header row and data rows',
+    );
     expect(await failure(chunks('a,b\r\n', 8), { columns: [cat('a')], sourceName: 'p.csv' })).toBe('p.csv has a header row but no data rows');
-    expect(await failure(chunks('', 8), { columns: [cat('a')], sourceName: 'p.jsonl', format: 'jsonl' })).toBe('p.jsonl is empty; expected one JSON object per line');
+    expect(await failure(chunks('', 8), { columns: [cat('a')], sourceName: 'p.jsonl', format: 'jsonl' })).toBe(
+      'p.jsonl is empty; expected one JSON object per line',
+    );
   });
 
   it('bounds the distinct values of a category column', async () => {
@@ -176,7 +186,7 @@ describe('readColumns: CSV', () => {
   });
 
   it('round-trips random rows written as RFC 4180 CSV, at any chunk and batch size', async () => {
-    const field = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ',', '"', '\n', '\r\n', 'é', '€', '1', '.') , maxLength: 8 });
+    const field = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ',', '"', '\n', '\r\n', 'é', '€', '1', '.'), maxLength: 8 });
     const row = fc.tuple(field, fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }), field);
     await fc.assert(
       fc.asyncProperty(
@@ -237,7 +247,9 @@ describe('readColumns: JSON Lines', () => {
     );
     expect(await failure(chunks('{"label":1,"score":[1]}\n', 64), opts)).toBe('p.jsonl line 1, column "score": is an array; expected a number or a string');
     expect(await failure(chunks('{"label":1,"score":1}\n{"label":1 "score":2}\n', 64), opts)).toBe('p.jsonl line 2: expected "," or "}" in the JSON object');
-    expect(await failure(chunks('{"label":1}\n', 64), opts)).toBe('p.jsonl line 1: column "score" is missing; the header has 1 column and none comes close (modelgate does not quote a file\'s header)');
+    expect(await failure(chunks('{"label":1}\n', 64), opts)).toBe(
+      'p.jsonl line 1: column "score" is missing; the header has 1 column and none comes close (modelgate does not quote a file\'s header)',
+    );
   });
 
   it('counts JSON Lines rows and top-level fields for the floor', async () => {
@@ -271,8 +283,12 @@ describe('parseNumberBytes', () => {
 describe('dataset errors never quote the file', () => {
   it('describes a missing column by the header size, naming only names close to the one asked for', async () => {
     const { describeHeader } = await import('../../../src/metrics/dataset/resolve.js');
-    expect(describeHeader(['AWS_SECRET_ACCESS_KEY=abc123'], ['label'])).toBe("the header has 1 column and none comes close (modelgate does not quote a file's header)");
-    expect(describeHeader(['Label', 'score_x', 'other'], ['label'])).toBe('the header has 3 columns, of which "Label" comes close (column names are case-sensitive)');
+    expect(describeHeader(['AWS_SECRET_ACCESS_KEY=abc123'], ['label'])).toBe(
+      "the header has 1 column and none comes close (modelgate does not quote a file's header)",
+    );
+    expect(describeHeader(['Label', 'score_x', 'other'], ['label'])).toBe(
+      'the header has 3 columns, of which "Label" comes close (column names are case-sensitive)',
+    );
     expect(describeHeader(['labels'], ['label'])).toContain('"labels" comes close');
   });
 });

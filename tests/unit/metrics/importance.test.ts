@@ -1,14 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  ImportanceFormatError,
-  kendallTauB,
-  kendallTopK,
-  ndcg,
-  rankFeatures,
-  readImportance,
-  topK,
-} from '../../../src/metrics/importance/index.js';
+import { ImportanceFormatError, kendallTauB, kendallTopK, ndcg, rankFeatures, readImportance, topK } from '../../../src/metrics/importance/index.js';
 
 const m = (o: Record<string, number>) => new Map(Object.entries(o));
 const clarify = (keys: Record<string, Record<string, unknown>>) => ({
@@ -24,7 +16,10 @@ describe('readImportance', () => {
     // Assess
     expect(r.format).toBe('clarify');
     expect(r.labelKeys).toEqual(['target']);
-    expect([...r.importance]).toEqual([['age', 0.3], ['income', 0.5]]);
+    expect([...r.importance]).toEqual([
+      ['age', 0.3],
+      ['income', 0.5],
+    ]);
   });
 
   it('averages several label keys over the keys that report a feature', () => {
@@ -52,12 +47,21 @@ describe('readImportance', () => {
   it('reads the plain object and list formats', () => {
     // Act
     const obj = readImportance({ a: 1, b: '-2' });
-    const list = readImportance([{ feature: 'a', importance: -1 }, { feature: 'b', importance: 2 }]);
+    const list = readImportance([
+      { feature: 'a', importance: -1 },
+      { feature: 'b', importance: 2 },
+    ]);
     // Assess
     expect(obj.format).toBe('object');
-    expect([...obj.importance]).toEqual([['a', 1], ['b', 2]]);
+    expect([...obj.importance]).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     expect(list.format).toBe('list');
-    expect([...list.importance]).toEqual([['a', 1], ['b', 2]]);
+    expect([...list.importance]).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
   });
 
   it.each([
@@ -67,7 +71,14 @@ describe('readImportance', () => {
     ['no kernel_shap', { explanations: {} }, /explanations\.kernel_shap: missing/],
     ['no global values', { explanations: { kernel_shap: { label0: {} } } }, /label0\.global_shap_values: missing/],
     ['a list item without a feature', [{ importance: 1 }], /\[0\]: expected \{ "feature"/],
-    ['a feature listed twice', [{ feature: 'a', importance: 1 }, { feature: 'a', importance: 2 }], /listed twice/],
+    [
+      'a feature listed twice',
+      [
+        { feature: 'a', importance: 1 },
+        { feature: 'a', importance: 2 },
+      ],
+      /listed twice/,
+    ],
     ['a number', 3, /expected a Clarify explainability report/],
   ])('rejects %s with a path', (_what, doc, message) => {
     // Act / Assess

@@ -10,7 +10,7 @@ import {
 import { poisson1, Xoshiro128 } from '../../../src/metrics/quality/prng.js';
 
 /** A seeded LCG for test data (independent of the library's PRNG). */
-const lcg = (seed: number) => () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+const lcg = (seed: number) => () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
 
 describe('erfc', () => {
   // Reference values: Python's math.erfc.

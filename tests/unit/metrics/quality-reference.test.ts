@@ -47,7 +47,8 @@ const compute = (c: ReferenceCase, batch: number): MetricTable => {
   }
   const prediction = col(c, 'prediction')!;
   const acc = c.problem === 'multiclass' ? createMulticlassAccumulator() : createRegressionAccumulator();
-  for (let a = 0; a < n; a += batch) acc.add({ length: Math.min(n, a + batch) - a, label: label.subarray(a, a + batch), prediction: prediction.subarray(a, a + batch) });
+  for (let a = 0; a < n; a += batch)
+    acc.add({ length: Math.min(n, a + batch) - a, label: label.subarray(a, a + batch), prediction: prediction.subarray(a, a + batch) });
   return acc.result();
 };
 

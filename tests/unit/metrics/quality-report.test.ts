@@ -53,17 +53,24 @@ describe('parseQualityStatistics', () => {
 
   it('parses multiclass and regression reports (the FORMATS.md example)', () => {
     // Act
-    const regression = parseQualityStatistics(parseStrictJson('{"regression_metrics":{"mae":{"value":1.21,"standard_deviation":0.02},"r2":{"value":0.51,"standard_deviation":"NaN"}}}', 'report'));
+    const regression = parseQualityStatistics(
+      parseStrictJson('{"regression_metrics":{"mae":{"value":1.21,"standard_deviation":0.02},"r2":{"value":0.51,"standard_deviation":"NaN"}}}', 'report'),
+    );
     const multiclass = parseQualityStatistics({ multiclass_classification_metrics: { weighted_f1: { value: 0.7, standard_deviation: 0.01 } } });
     // Assess
-    expect(regression).toEqual({ problemType: 'regression', metrics: { mae: { value: 1.21, standardDeviation: 0.02 }, r2: { value: 0.51, standardDeviation: null } } });
+    expect(regression).toEqual({
+      problemType: 'regression',
+      metrics: { mae: { value: 1.21, standardDeviation: 0.02 }, r2: { value: 0.51, standardDeviation: null } },
+    });
     expect(multiclass.problemType).toBe('multiclass_classification');
     expect(multiclass.metrics['weighted_f1']).toEqual({ value: 0.7, standardDeviation: 0.01 });
   });
 
   it('reads "NaN", bare NaN and null values as not computable, and a bare number as a value', () => {
     // Act
-    const report = parseQualityStatistics(parseStrictJson('{"binary_classification_metrics":{"auc":{"value":NaN},"f1":{"value":"NaN"},"f2":{"value":null},"recall":0.7}}', 'report'));
+    const report = parseQualityStatistics(
+      parseStrictJson('{"binary_classification_metrics":{"auc":{"value":NaN},"f1":{"value":"NaN"},"f2":{"value":null},"recall":0.7}}', 'report'),
+    );
     // Assess
     expect(Number.isNaN(report.metrics['auc']!.value)).toBe(true);
     expect(Number.isNaN(report.metrics['f1']!.value)).toBe(true);
@@ -73,7 +80,9 @@ describe('parseQualityStatistics', () => {
 
   it.each([['"0.8"'], ['"0x1"'], ['" 0.93 "'], ['"1e0"']])('refuses a metric value written as the string %s: invalid evidence naming the path', (value) => {
     const doc = parseStrictJson(`{"binary_classification_metrics":{"precision":{"value":${value}}}}`, 'report');
-    expect(() => parseQualityStatistics(doc, 'stats')).toThrow(/stats at \/binary_classification_metrics\/precision\/value: value is a string of \d+ characters \(expected a number, "NaN", "Infinity" or null\)/);
+    expect(() => parseQualityStatistics(doc, 'stats')).toThrow(
+      /stats at \/binary_classification_metrics\/precision\/value: value is a string of \d+ characters \(expected a number, "NaN", "Infinity" or null\)/,
+    );
   });
 
   it.each([['many'], [-3], [2.5], ['Infinity']])('refuses a confusion matrix count of %p: invalid evidence naming the cell', (count) => {
@@ -96,13 +105,37 @@ describe('parseQualityStatistics', () => {
   });
 
   it.each([
-    ['not an object', [1, 2], 'stats at /: the document is an array (expected an object with one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics)'],
-    ['no section', { metrics: {} }, 'stats at /: no metrics section (keys: metrics) (expected one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics)'],
-    ['two sections', { regression_metrics: {}, binary_classification_metrics: {} }, 'stats at /: several metrics sections (binary_classification_metrics, regression_metrics) (expected exactly one problem type)'],
+    [
+      'not an object',
+      [1, 2],
+      'stats at /: the document is an array (expected an object with one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics)',
+    ],
+    [
+      'no section',
+      { metrics: {} },
+      'stats at /: no metrics section (keys: metrics) (expected one of binary_classification_metrics, multiclass_classification_metrics, regression_metrics)',
+    ],
+    [
+      'two sections',
+      { regression_metrics: {}, binary_classification_metrics: {} },
+      'stats at /: several metrics sections (binary_classification_metrics, regression_metrics) (expected exactly one problem type)',
+    ],
     ['section not an object', { regression_metrics: [] }, 'stats at /regression_metrics: regression_metrics is an array of 0 (expected an object of metrics)'],
-    ['a non-numeric value', { regression_metrics: { mae: { value: 'high' } } }, 'stats at /regression_metrics/mae/value: value is a string of 4 characters (expected a number, "NaN", "Infinity" or null)'],
-    ['a non-numeric deviation', { regression_metrics: { mae: { value: 1, standard_deviation: 'small' } } }, 'stats at /regression_metrics/mae/standard_deviation: standard_deviation is a string of 5 characters (expected a number or "NaN")'],
-    ['a bad item count', { dataset: { item_count: -3 }, regression_metrics: {} }, 'stats at /dataset/item_count: item_count is -3 (expected a non-negative integer)'],
+    [
+      'a non-numeric value',
+      { regression_metrics: { mae: { value: 'high' } } },
+      'stats at /regression_metrics/mae/value: value is a string of 4 characters (expected a number, "NaN", "Infinity" or null)',
+    ],
+    [
+      'a non-numeric deviation',
+      { regression_metrics: { mae: { value: 1, standard_deviation: 'small' } } },
+      'stats at /regression_metrics/mae/standard_deviation: standard_deviation is a string of 5 characters (expected a number or "NaN")',
+    ],
+    [
+      'a bad item count',
+      { dataset: { item_count: -3 }, regression_metrics: {} },
+      'stats at /dataset/item_count: item_count is -3 (expected a non-negative integer)',
+    ],
   ])('rejects %s, naming the JSON path and what was expected', (_case, doc, message) => {
     // Act
     const err = thrown(() => parseQualityStatistics(doc, 'stats'));
@@ -128,14 +161,11 @@ describe('parseQualityStatistics', () => {
       { numRuns: 300 },
     );
     fc.assert(
-      fc.property(
-        fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,12}$/), fc.double({ noNaN: true, noDefaultInfinity: true })),
-        (values) => {
-          const body = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, standard_deviation: 'NaN' }]));
-          const report = parseQualityStatistics({ regression_metrics: body });
-          return Object.entries(values).every(([k, v]) => NOT_METRIC.has(k) || Object.is(report.metrics[k]?.value, v));
-        },
-      ),
+      fc.property(fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,12}$/), fc.double({ noNaN: true, noDefaultInfinity: true })), (values) => {
+        const body = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, standard_deviation: 'NaN' }]));
+        const report = parseQualityStatistics({ regression_metrics: body });
+        return Object.entries(values).every(([k, v]) => NOT_METRIC.has(k) || Object.is(report.metrics[k]?.value, v));
+      }),
       { numRuns: 200 },
     );
   });
@@ -167,8 +197,16 @@ describe('parseQualityConstraints', () => {
 
   it.each([
     ['no section', { version: 0 }, 'c at /: no constraints section'],
-    ['an unknown operator', { regression_constraints: { mae: { threshold: 1, comparison_operator: 'Above' } } }, 'c at /regression_constraints/mae/comparison_operator: comparison_operator is "Above" (expected one of LessThanThreshold, LessThanOrEqualToThreshold, GreaterThanThreshold, GreaterThanOrEqualToThreshold)'],
-    ['a missing threshold', { regression_constraints: { mae: { comparison_operator: 'GreaterThanThreshold' } } }, 'c at /regression_constraints/mae/threshold: threshold is absent (expected a finite number)'],
+    [
+      'an unknown operator',
+      { regression_constraints: { mae: { threshold: 1, comparison_operator: 'Above' } } },
+      'c at /regression_constraints/mae/comparison_operator: comparison_operator is "Above" (expected one of LessThanThreshold, LessThanOrEqualToThreshold, GreaterThanThreshold, GreaterThanOrEqualToThreshold)',
+    ],
+    [
+      'a missing threshold',
+      { regression_constraints: { mae: { comparison_operator: 'GreaterThanThreshold' } } },
+      'c at /regression_constraints/mae/threshold: threshold is absent (expected a finite number)',
+    ],
     ['a constraint that is not an object', { regression_constraints: { mae: 3 } }, 'c at /regression_constraints/mae: constraint is 3'],
   ])('rejects %s, naming the JSON path', (_case, doc, start) => {
     const err = thrown(() => parseQualityConstraints(doc, 'c'));
@@ -194,17 +232,48 @@ describe('parseQualityConstraints', () => {
 
 describe('greaterIsBetter', () => {
   it.each([
-    ['auc', true], ['accuracy', true], ['f1', true], ['precision', true], ['recall', true], ['r2', true], ['weighted_f1', true],
-    ['mae', false], ['mse', false], ['rmse', false], ['false_positive_rate', false], ['log_loss', false],
-    ['accuracy_best_constant_classifier', true], ['RMSE', false], ['my_kpi', undefined],
+    ['auc', true],
+    ['accuracy', true],
+    ['f1', true],
+    ['precision', true],
+    ['recall', true],
+    ['r2', true],
+    ['weighted_f1', true],
+    ['mae', false],
+    ['mse', false],
+    ['rmse', false],
+    ['false_positive_rate', false],
+    ['log_loss', false],
+    ['accuracy_best_constant_classifier', true],
+    ['RMSE', false],
+    ['my_kpi', undefined],
   ])('%s -> %s', (metric, expected) => {
     expect(greaterIsBetter(metric)).toBe(expected);
   });
 
   it('knows every metric of a Model Monitor report', () => {
-    const reported = ['accuracy', 'precision', 'recall', 'f0_5', 'f1', 'f2', 'auc', 'true_positive_rate', 'true_negative_rate',
-      'false_positive_rate', 'false_negative_rate', 'weighted_recall', 'weighted_precision', 'weighted_f0_5', 'weighted_f1', 'weighted_f2',
-      'mae', 'mse', 'rmse', 'r2'];
+    const reported = [
+      'accuracy',
+      'precision',
+      'recall',
+      'f0_5',
+      'f1',
+      'f2',
+      'auc',
+      'true_positive_rate',
+      'true_negative_rate',
+      'false_positive_rate',
+      'false_negative_rate',
+      'weighted_recall',
+      'weighted_precision',
+      'weighted_f0_5',
+      'weighted_f1',
+      'weighted_f2',
+      'mae',
+      'mse',
+      'rmse',
+      'r2',
+    ];
     expect(reported.filter((m) => greaterIsBetter(m) === undefined)).toEqual([]);
     expect(knownQualityMetrics()).toEqual(expect.arrayContaining(reported));
   });

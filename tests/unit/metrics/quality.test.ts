@@ -193,7 +193,7 @@ describe('regression accumulator: hand-computed values', () => {
 });
 
 /** A seeded LCG so the random-data tests are reproducible. */
-const lcg = (seed: number) => () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+const lcg = (seed: number) => () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
 
 describe('score histogram vs the exact computation', () => {
   it.each([
@@ -242,42 +242,56 @@ describe('score histogram vs the exact computation', () => {
 
 describe('chunking invariance (property)', () => {
   const splits = (n: number) => fc.array(fc.integer({ min: 0, max: n }), { maxLength: 6 }).map((cuts) => [...new Set([0, ...cuts, n])].sort((a, b) => a - b));
-  const rows = fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 2 })), { minLength: 1, maxLength: 80 });
+  const rows = fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 2 })), {
+    minLength: 1,
+    maxLength: 80,
+  });
 
   it('binary and multiclass results do not depend on how rows are batched', () => {
     fc.assert(
-      fc.property(rows.chain((r) => fc.tuple(fc.constant(r), splits(r.length))), fc.boolean(), ([data, cuts], exact) => {
-        const label = f64(data.map((d) => d[0]));
-        const score = f64(data.map((d) => d[1] / 1000));
-        const cls = f64(data.map((d) => d[2]));
-        const whole = createBinaryAccumulator({ exactMaxRows: exact ? 1000 : 0, scoreBins: 1024 });
-        const parts = createBinaryAccumulator({ exactMaxRows: exact ? 1000 : 0, scoreBins: 1024 });
-        const mWhole = createMulticlassAccumulator();
-        const mParts = createMulticlassAccumulator();
-        whole.add({ length: data.length, label, score });
-        mWhole.add({ length: data.length, label: cls, prediction: label });
-        for (let i = 1; i < cuts.length; i++) {
-          const [a, b] = [cuts[i - 1]!, cuts[i]!];
-          parts.add({ length: b - a, label: label.subarray(a, b), score: score.subarray(a, b) });
-          mParts.add({ length: b - a, label: cls.subarray(a, b), prediction: label.subarray(a, b) });
-        }
-        expect(parts.result()).toEqual(whole.result());
-        expect(mParts.result()).toEqual(mWhole.result());
-      }),
+      fc.property(
+        rows.chain((r) => fc.tuple(fc.constant(r), splits(r.length))),
+        fc.boolean(),
+        ([data, cuts], exact) => {
+          const label = f64(data.map((d) => d[0]));
+          const score = f64(data.map((d) => d[1] / 1000));
+          const cls = f64(data.map((d) => d[2]));
+          const whole = createBinaryAccumulator({ exactMaxRows: exact ? 1000 : 0, scoreBins: 1024 });
+          const parts = createBinaryAccumulator({ exactMaxRows: exact ? 1000 : 0, scoreBins: 1024 });
+          const mWhole = createMulticlassAccumulator();
+          const mParts = createMulticlassAccumulator();
+          whole.add({ length: data.length, label, score });
+          mWhole.add({ length: data.length, label: cls, prediction: label });
+          for (let i = 1; i < cuts.length; i++) {
+            const [a, b] = [cuts[i - 1]!, cuts[i]!];
+            parts.add({ length: b - a, label: label.subarray(a, b), score: score.subarray(a, b) });
+            mParts.add({ length: b - a, label: cls.subarray(a, b), prediction: label.subarray(a, b) });
+          }
+          expect(parts.result()).toEqual(whole.result());
+          expect(mParts.result()).toEqual(mWhole.result());
+        },
+      ),
     );
   });
 
   it('regression results do not depend on how rows are batched', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 60 }).chain((r) => fc.tuple(fc.constant(r), splits(r.length))),
+        fc
+          .array(fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 60 })
+          .chain((r) => fc.tuple(fc.constant(r), splits(r.length))),
         ([data, cuts]) => {
           const label = f64(data.map((d) => d[0]));
           const prediction = f64(data.map((d) => d[1]));
           const whole = createRegressionAccumulator();
           const parts = createRegressionAccumulator();
           whole.add({ length: data.length, label, prediction });
-          for (let i = 1; i < cuts.length; i++) parts.add({ length: cuts[i]! - cuts[i - 1]!, label: label.subarray(cuts[i - 1]!, cuts[i]!), prediction: prediction.subarray(cuts[i - 1]!, cuts[i]!) });
+          for (let i = 1; i < cuts.length; i++)
+            parts.add({
+              length: cuts[i]! - cuts[i - 1]!,
+              label: label.subarray(cuts[i - 1]!, cuts[i]!),
+              prediction: prediction.subarray(cuts[i - 1]!, cuts[i]!),
+            });
           expect(parts.result()).toEqual(whole.result());
         },
       ),

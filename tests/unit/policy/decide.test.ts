@@ -57,19 +57,96 @@ describe('decide: statuses and severities', () => {
     ['one blocking not_applicable (nothing verified)', [['not_applicable', 'blocking']], 'needs_review'],
     ['one blocking fail', [['fail', 'blocking']], 'reject'],
     ['one blocking error', [['error', 'blocking']], 'needs_review'],
-    ['pass + not_applicable', [['pass', 'blocking'], ['not_applicable', 'blocking']], 'approve'],
-    ['pass + warn', [['pass', 'blocking'], ['warn', 'blocking']], 'approve'],
-    ['pass + fail', [['pass', 'blocking'], ['fail', 'blocking']], 'reject'],
-    ['pass + error', [['pass', 'blocking'], ['error', 'blocking']], 'needs_review'],
-    ['fail + error: a violation outranks an unknown', [['fail', 'blocking'], ['error', 'blocking']], 'reject'],
-    ['warn + error', [['warn', 'blocking'], ['error', 'blocking']], 'needs_review'],
-    ['not_applicable + error', [['not_applicable', 'blocking'], ['error', 'blocking']], 'needs_review'],
+    [
+      'pass + not_applicable',
+      [
+        ['pass', 'blocking'],
+        ['not_applicable', 'blocking'],
+      ],
+      'approve',
+    ],
+    [
+      'pass + warn',
+      [
+        ['pass', 'blocking'],
+        ['warn', 'blocking'],
+      ],
+      'approve',
+    ],
+    [
+      'pass + fail',
+      [
+        ['pass', 'blocking'],
+        ['fail', 'blocking'],
+      ],
+      'reject',
+    ],
+    [
+      'pass + error',
+      [
+        ['pass', 'blocking'],
+        ['error', 'blocking'],
+      ],
+      'needs_review',
+    ],
+    [
+      'fail + error: a violation outranks an unknown',
+      [
+        ['fail', 'blocking'],
+        ['error', 'blocking'],
+      ],
+      'reject',
+    ],
+    [
+      'warn + error',
+      [
+        ['warn', 'blocking'],
+        ['error', 'blocking'],
+      ],
+      'needs_review',
+    ],
+    [
+      'not_applicable + error',
+      [
+        ['not_applicable', 'blocking'],
+        ['error', 'blocking'],
+      ],
+      'needs_review',
+    ],
     ['advisory pass only (nothing decides)', [['pass', 'advisory']], 'needs_review'],
     ['advisory fail only', [['fail', 'advisory']], 'needs_review'],
-    ['blocking pass + advisory fail', [['pass', 'blocking'], ['fail', 'advisory']], 'approve'],
-    ['blocking pass + advisory error', [['pass', 'blocking'], ['error', 'advisory']], 'approve'],
-    ['blocking fail + advisory pass', [['fail', 'blocking'], ['pass', 'advisory']], 'reject'],
-    ['blocking error + advisory warn', [['error', 'blocking'], ['warn', 'advisory']], 'needs_review'],
+    [
+      'blocking pass + advisory fail',
+      [
+        ['pass', 'blocking'],
+        ['fail', 'advisory'],
+      ],
+      'approve',
+    ],
+    [
+      'blocking pass + advisory error',
+      [
+        ['pass', 'blocking'],
+        ['error', 'advisory'],
+      ],
+      'approve',
+    ],
+    [
+      'blocking fail + advisory pass',
+      [
+        ['fail', 'blocking'],
+        ['pass', 'advisory'],
+      ],
+      'reject',
+    ],
+    [
+      'blocking error + advisory warn',
+      [
+        ['error', 'blocking'],
+        ['warn', 'advisory'],
+      ],
+      'needs_review',
+    ],
   ])('%s → %s', (_name, combo, expected) => {
     // Prepare
     const results = combo.map(([status, severity], i) => result(`check-${i}`, status, { severity }));
@@ -167,7 +244,10 @@ describe('decide: waivers', () => {
 
   it('covers a metric that was not computable (value null) of the waived name', () => {
     // Prepare
-    const bias = result('bias', 'error', { metrics: [metric('DI', 0.9, true, 'sex=F'), metric('DI', null, null, 'age>=60')], summary: 'DI for age>=60 is not computable' });
+    const bias = result('bias', 'error', {
+      metrics: [metric('DI', 0.9, true, 'sex=F'), metric('DI', null, null, 'age>=60')],
+      summary: 'DI for age>=60 is not computable',
+    });
     // Act
     const out = run([bias], [waiver({ metric: 'DI' })]);
     // Assess
@@ -243,13 +323,19 @@ describe('decide: waivers', () => {
 describe('decide: properties', () => {
   const status = fc.constantFrom<CheckStatus>('pass', 'fail', 'warn', 'not_applicable', 'error');
   const arbResult = (severity: Severity) =>
-    fc.record({ id: fc.constantFrom('model-quality', 'bias', 'feature-importance', 'drift'), status, failing: fc.boolean() }).map(({ id, status: s, failing }) =>
-      result(id, s, { severity, metrics: failing ? [metric('CI', 0.7, false, 'sex=F')] : [metric('CI', 0.1, true, 'sex=F')] }),
-    );
+    fc
+      .record({ id: fc.constantFrom('model-quality', 'bias', 'feature-importance', 'drift'), status, failing: fc.boolean() })
+      .map(({ id, status: s, failing }) =>
+        result(id, s, { severity, metrics: failing ? [metric('CI', 0.7, false, 'sex=F')] : [metric('CI', 0.1, true, 'sex=F')] }),
+      );
   const arbWaivers = fc.array(
-    fc.record({ metric: fc.option(fc.constantFrom('CI', 'DI'), { nil: undefined }), until: fc.constantFrom('2026-01-31', '2026-12-31'), check: fc.constantFrom('bias', 'model-quality') }).map(({ metric: m, until, check }) =>
-      waiver({ check, until, ...(m ? { metric: m } : {}) }),
-    ),
+    fc
+      .record({
+        metric: fc.option(fc.constantFrom('CI', 'DI'), { nil: undefined }),
+        until: fc.constantFrom('2026-01-31', '2026-12-31'),
+        check: fc.constantFrom('bias', 'model-quality'),
+      })
+      .map(({ metric: m, until, check }) => waiver({ check, until, ...(m ? { metric: m } : {}) })),
     { maxLength: 3 },
   );
   const results = fc.array(fc.oneof(arbResult('blocking'), arbResult('advisory')), { maxLength: 5 });

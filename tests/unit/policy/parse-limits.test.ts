@@ -39,13 +39,19 @@ describe('parsePolicy under hostile input', () => {
     // Prepare: 9 levels of 9 aliases each = 9^9 nodes when expanded
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++) {
-      levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
     }
     const text = `${MINIMAL}x-bomb:\n${levels.map((l) => `  ${l}`).join('\n')}\n`;
     // Act
     const err = errorOf(text);
     // Assess
-    expect(err.problems).toEqual([`hostile.yaml: too many aliases: expanding them would exceed the limit of ${MAX_POLICY_ALIASES} (expected a policy without nested aliases)`]);
+    expect(err.problems).toEqual([
+      `hostile.yaml: too many aliases: expanding them would exceed the limit of ${MAX_POLICY_ALIASES} (expected a policy without nested aliases)`,
+    ]);
   });
 
   it('still accepts a few plain aliases', () => {

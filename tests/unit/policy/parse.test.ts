@@ -38,13 +38,23 @@ describe('parsePolicy: the reference policy', () => {
     expect(policy.doc.checks[1]!.with).toEqual({
       columns: { label: 'label', prediction: 'prediction', score: 'score', group: 'group' },
       positiveLabel: 1,
-      facets: [{ column: 'sex', sensitive: ['F'] }, { column: 'age', sensitiveAtLeast: 60 }],
+      facets: [
+        { column: 'sex', sensitive: ['F'] },
+        { column: 'age', sensitiveAtLeast: 60 },
+      ],
       metrics: { DI: { min: 0.8, max: 1.25 }, DPPL: { maxAbs: 0.1 }, CI: { maxAbs: 0.6 } },
       minGroupSize: 30,
     });
     expect(policy.doc.promotion?.stages.map((s) => s.name)).toEqual(['staging', 'production']);
-    expect(policy.doc.promotion?.stages[0]!.targets[0]).toMatchObject({ kind: 'sagemaker-endpoint', account: '222222222222', endpointName: 'credit-risk-staging' });
-    expect(policy.doc.decision).toEqual({ approvers: ['jane.doe@example.com', 'arn:aws:iam::111111111111:role/ModelRiskApprover'], allowManualApproval: false });
+    expect(policy.doc.promotion?.stages[0]!.targets[0]).toMatchObject({
+      kind: 'sagemaker-endpoint',
+      account: '222222222222',
+      endpointName: 'credit-risk-staging',
+    });
+    expect(policy.doc.decision).toEqual({
+      approvers: ['jane.doe@example.com', 'arn:aws:iam::111111111111:role/ModelRiskApprover'],
+      allowManualApproval: false,
+    });
   });
 
   it('keeps a YAML date such as until: 2026-12-31 a string', () => {
@@ -101,17 +111,47 @@ describe('parsePolicy: bad input names the file, the path and what was expected'
   it.each([
     ['an unknown key at depth', MINIMAL.replace('owner: team@example.com', 'owner: team@example.com, ownr: x'), ['p.yaml at /metadata: unknown key "ownr"']],
     ['an unknown top-level key', `${MINIMAL}approvals: {}\n`, ['p.yaml at /: unknown key "approvals"']],
-    ['an unknown key in a check entry', MINIMAL.replace('- use: model-quality', '- use: model-quality\n    severty: advisory'), ['p.yaml at /checks/0: unknown key "severty"']],
-    ['a wrong enum', MINIMAL.replace('- use: model-quality', '- use: model-quality\n    severity: blocker'), ['p.yaml at /checks/0/severity: must be one of "blocking", "advisory"']],
-    ['a missing required key', MINIMAL.replace('owner: team@example.com', 'owner: team@example.com').replace(', owner: team@example.com', ''), ['p.yaml at /metadata: missing required key "owner"']],
+    [
+      'an unknown key in a check entry',
+      MINIMAL.replace('- use: model-quality', '- use: model-quality\n    severty: advisory'),
+      ['p.yaml at /checks/0: unknown key "severty"'],
+    ],
+    [
+      'a wrong enum',
+      MINIMAL.replace('- use: model-quality', '- use: model-quality\n    severity: blocker'),
+      ['p.yaml at /checks/0/severity: must be one of "blocking", "advisory"'],
+    ],
+    [
+      'a missing required key',
+      MINIMAL.replace('owner: team@example.com', 'owner: team@example.com').replace(', owner: team@example.com', ''),
+      ['p.yaml at /metadata: missing required key "owner"'],
+    ],
     ['a wrong apiVersion', MINIMAL.replace('modelgate/v1', 'modelgate/v2'), ['p.yaml at /apiVersion: must be "modelgate/v1"']],
     ['a wrong kind', MINIMAL.replace('kind: Policy', 'kind: policy'), ['p.yaml at /kind: must be "Policy"']],
     ['no checks', MINIMAL.replace('checks:\n  - use: model-quality\n', 'checks: []\n'), ['p.yaml at /checks: must NOT have fewer than 1 items']],
     ['a version of 0', MINIMAL.replace('version: 1', 'version: 0'), ['p.yaml at /metadata/version: must be >= 1']],
-    ['a non-date until', `${MINIMAL}waivers:\n  - { check: model-quality, subjects: ["a/1"], until: 2026-02-30, approvedBy: x, reason: y }\n`, ['p.yaml at /waivers/0/until: must match format "date"']],
-    ['a subject without version', `${MINIMAL}waivers:\n  - { check: model-quality, subjects: ["a"], until: 2026-02-03, approvedBy: x, reason: y }\n`, ['p.yaml at /waivers/0/subjects/0: must match pattern "^[A-Za-z0-9._*?-]+/[A-Za-z0-9._*?-]+$"']],
-    ['an account as a number', `${MINIMAL}promotion:\n  stages:\n    - name: s\n      targets:\n        - { kind: sagemaker-endpoint, account: 222222222222, region: eu-west-1, roleArn: "arn:aws:iam::222222222222:role/r", externalId: xx }\n`, ['p.yaml at /promotion/stages/0/targets/0/account: must be string']],
-    ['an unknown target kind', `${MINIMAL}promotion:\n  stages:\n    - name: s\n      targets:\n        - { kind: lambda, account: "222222222222", region: eu-west-1, roleArn: "arn:aws:iam::222222222222:role/r", externalId: xx }\n`, ['p.yaml at /promotion/stages/0/targets/0/kind: must be one of "sagemaker-endpoint", "sagemaker-registry", "eventbridge-forward", "bedrock-copy", "bedrock-import"']],
+    [
+      'a non-date until',
+      `${MINIMAL}waivers:\n  - { check: model-quality, subjects: ["a/1"], until: 2026-02-30, approvedBy: x, reason: y }\n`,
+      ['p.yaml at /waivers/0/until: must match format "date"'],
+    ],
+    [
+      'a subject without version',
+      `${MINIMAL}waivers:\n  - { check: model-quality, subjects: ["a"], until: 2026-02-03, approvedBy: x, reason: y }\n`,
+      ['p.yaml at /waivers/0/subjects/0: must match pattern "^[A-Za-z0-9._*?-]+/[A-Za-z0-9._*?-]+$"'],
+    ],
+    [
+      'an account as a number',
+      `${MINIMAL}promotion:\n  stages:\n    - name: s\n      targets:\n        - { kind: sagemaker-endpoint, account: 222222222222, region: eu-west-1, roleArn: "arn:aws:iam::222222222222:role/r", externalId: xx }\n`,
+      ['p.yaml at /promotion/stages/0/targets/0/account: must be string'],
+    ],
+    [
+      'an unknown target kind',
+      `${MINIMAL}promotion:\n  stages:\n    - name: s\n      targets:\n        - { kind: lambda, account: "222222222222", region: eu-west-1, roleArn: "arn:aws:iam::222222222222:role/r", externalId: xx }\n`,
+      [
+        'p.yaml at /promotion/stages/0/targets/0/kind: must be one of "sagemaker-endpoint", "sagemaker-registry", "eventbridge-forward", "bedrock-copy", "bedrock-import"',
+      ],
+    ],
   ])('%s', (_name, text, expected) => {
     // Act
     const problems = problemsOf(text);
@@ -125,11 +165,13 @@ describe('parsePolicy: bad input names the file, the path and what was expected'
     // Act
     const problems = problemsOf(text);
     // Assess
-    expect(problems).toEqual(expect.arrayContaining([
-      'p.yaml at /apiVersion: must be "modelgate/v1"',
-      'p.yaml at /metadata/version: must be integer',
-      'p.yaml at /match: unknown key "group"',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'p.yaml at /apiVersion: must be "modelgate/v1"',
+        'p.yaml at /metadata/version: must be integer',
+        'p.yaml at /match: unknown key "group"',
+      ]),
+    );
     expect(problems).toHaveLength(3);
   });
 
@@ -137,7 +179,9 @@ describe('parsePolicy: bad input names the file, the path and what was expected'
     // Prepare
     const text = `${MINIMAL}  - use: bias\n  - use: model-quality\n    severity: advisory\n`;
     // Act / Assess
-    expect(problemsOf(text)).toEqual(['p.yaml at /checks/2: entry id "model-quality" is already used by /checks/0 (expected a unique id; give one of the entries an `id:`, e.g. id: model-quality-2)']);
+    expect(problemsOf(text)).toEqual([
+      'p.yaml at /checks/2: entry id "model-quality" is already used by /checks/0 (expected a unique id; give one of the entries an `id:`, e.g. id: model-quality-2)',
+    ]);
   });
 
   it('refuses a waiver for a check the policy does not run, and a blank reason', () => {
@@ -152,7 +196,8 @@ describe('parsePolicy: bad input names the file, the path and what was expected'
 
   it('refuses duplicate stage names and a role outside the target account', () => {
     // Prepare
-    const target = '{ kind: sagemaker-endpoint, account: "222222222222", region: eu-west-1, roleArn: "arn:aws:iam::333333333333:role/r", externalId: xx, endpointName: e, instanceType: ml.m5.large, executionRoleArn: "arn:aws:iam::222222222222:role/x" }';
+    const target =
+      '{ kind: sagemaker-endpoint, account: "222222222222", region: eu-west-1, roleArn: "arn:aws:iam::333333333333:role/r", externalId: xx, endpointName: e, instanceType: ml.m5.large, executionRoleArn: "arn:aws:iam::222222222222:role/x" }';
     const text = `${MINIMAL}promotion:\n  stages:\n    - { name: s, targets: [${target}] }\n    - { name: s, targets: [${target.replace('333333333333', '222222222222')}] }\n`;
     // Act / Assess
     expect(problemsOf(text)).toEqual([
@@ -162,7 +207,11 @@ describe('parsePolicy: bad input names the file, the path and what was expected'
   });
 
   it.each([
-    ['an unclosed flow map', 'apiVersion: modelgate/v1\nkind: Policy\nmetadata: { name: p, version: 1\nmatch: {}\n', 'p.yaml:4:1: Flow map in block collection must be sufficiently indented and end with a }'],
+    [
+      'an unclosed flow map',
+      'apiVersion: modelgate/v1\nkind: Policy\nmetadata: { name: p, version: 1\nmatch: {}\n',
+      'p.yaml:4:1: Flow map in block collection must be sufficiently indented and end with a }',
+    ],
     ['an unterminated quote', 'apiVersion: modelgate/v1\nkind: "Policy\nmatch: {}\n', 'p.yaml:4:1: Missing closing "quote'],
     ['a tab as indentation', 'metadata:\n\tname: p\n', 'p.yaml:2:1: Tabs are not allowed as indentation'],
   ])('reports bad YAML (%s) with file:line:column', (_name, text, expected) => {

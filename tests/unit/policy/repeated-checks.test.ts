@@ -29,14 +29,17 @@ const problemsOf = (text: string): string[] => {
 describe('repeated checks', () => {
   it('accepts the same check twice when the entries have distinct ids', () => {
     // Act
-    const policy = parsePolicy(`${HEAD}checks:
+    const policy = parsePolicy(
+      `${HEAD}checks:
   - use: model-quality
   - use: model-quality
     id: model-quality-stretch
     severity: advisory
 waivers:
   - { check: model-quality-stretch, subjects: ["a/1"], until: "2099-01-01", approvedBy: x, reason: y }
-`, 'p.yaml');
+`,
+      'p.yaml',
+    );
     // Assess
     expect(policy.doc.checks.map((c) => c.id ?? c.use)).toEqual(['model-quality', 'model-quality-stretch']);
   });
@@ -78,8 +81,15 @@ waivers:
 
 describe('decide with one check listed twice', () => {
   const failing = (id: string): CheckResult => ({
-    id, use: 'model-quality', version: '1.0.0', severity: 'blocking', status: 'fail', summary: 'auc low',
-    metrics: [{ name: 'auc', value: 0.9, passed: false }], findings: [{ severity: 'error', message: 'auc is 0.9, below min 0.95', metric: 'auc' }], durationMs: 1,
+    id,
+    use: 'model-quality',
+    version: '1.0.0',
+    severity: 'blocking',
+    status: 'fail',
+    summary: 'auc low',
+    metrics: [{ name: 'auc', value: 0.9, passed: false }],
+    findings: [{ severity: 'error', message: 'auc is 0.9, below min 0.95', metric: 'auc' }],
+    durationMs: 1,
   });
   const waiver: Waiver = { check: 'model-quality-stretch', subjects: ['churn-xgb/*'], until: '2099-12-31', approvedBy: 'jane', reason: 'ticket 1' };
   const subject = { group: 'churn-xgb', version: '7' };

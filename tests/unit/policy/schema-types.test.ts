@@ -22,7 +22,9 @@ const full: DeepRequired<PolicyDocument> = {
     stages: [
       {
         name: 'staging',
-        targets: [{ kind: 'sagemaker-endpoint', account: '222222222222', region: 'eu-west-1', roleArn: 'arn:aws:iam::222222222222:role/p', externalId: 'ext-1' }],
+        targets: [
+          { kind: 'sagemaker-endpoint', account: '222222222222', region: 'eu-west-1', roleArn: 'arn:aws:iam::222222222222:role/p', externalId: 'ext-1' },
+        ],
         verify: [{ use: 'endpoint-smoke', with: { maxErrorRate: 0 } }],
       },
     ],
@@ -42,7 +44,10 @@ const disagreements = (schema: Schema, value: unknown, path: string): string[] =
   const schemaKeys = Object.keys(s.properties).sort();
   const valueKeys = Object.keys(value).sort();
   const here = schemaKeys.join(',') === valueKeys.join(',') ? [] : [`${path || '/'}: schema [${schemaKeys}] vs type [${valueKeys}]`];
-  return [...here, ...valueKeys.flatMap((k) => (s.properties![k] ? disagreements(s.properties![k]!, (value as Record<string, unknown>)[k], `${path}/${k}`) : []))];
+  return [
+    ...here,
+    ...valueKeys.flatMap((k) => (s.properties![k] ? disagreements(s.properties![k]!, (value as Record<string, unknown>)[k], `${path}/${k}`) : [])),
+  ];
 };
 
 describe('policy schema and PolicyDocument agree', () => {
@@ -67,7 +72,7 @@ describe('policy schema and PolicyDocument agree', () => {
 
   it('requires exactly the keys the type does not mark optional', () => {
     // Assess
-    const required = (s: Schema & { required?: string[] }) => [...(resolve(s) as { required?: string[] }).required ?? []].sort();
+    const required = (s: Schema & { required?: string[] }) => [...((resolve(s) as { required?: string[] }).required ?? [])].sort();
     expect(required(root)).toEqual(['apiVersion', 'checks', 'kind', 'match', 'metadata']);
     expect(required(root.properties!['metadata']!)).toEqual(['name', 'owner', 'version']);
     expect(required(root.properties!['checks']!.items!)).toEqual(['use']);

@@ -59,7 +59,9 @@ describe('promotion target options', () => {
 
   it('names a wrong value by its path in the policy', () => {
     const problems = problemsOf(policyWith(`${BEDROCK_IMPORT}          s3Uri: https://example.com/x\n`));
-    expect(problems).toEqual([expect.stringMatching(/^p\.yaml at \/promotion\/stages\/0\/targets\/0\/s3Uri: must match pattern .* \(bedrock-import target\)$/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^p\.yaml at \/promotion\/stages\/0\/targets\/0\/s3Uri: must match pattern .* \(bedrock-import target\)$/),
+    ]);
   });
 
   it('suggests by edit distance for a typo (instanceCont → instanceCount)', () => {
@@ -75,7 +77,9 @@ describe('promotion target options', () => {
   });
 
   it('has a schema for every kind that policy.schema.json allows', async () => {
-    const schema = (await import('../../../schemas/policy.schema.json', { with: { type: 'json' } })).default as { definitions: { promotionTarget: { properties: { kind: { enum: string[] } } } } };
+    const schema = (await import('../../../schemas/policy.schema.json', { with: { type: 'json' } })).default as {
+      definitions: { promotionTarget: { properties: { kind: { enum: string[] } } } };
+    };
     expect([...TARGET_KINDS].sort()).toEqual([...schema.definitions.promotionTarget.properties.kind.enum].sort());
   });
 });

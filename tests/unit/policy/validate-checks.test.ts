@@ -48,7 +48,10 @@ describe('validatePolicyChecks', () => {
   it('returns the registry problems of each with: block', () => {
     // Prepare
     const p = policy('p', {});
-    p.doc.checks = [{ use: 'model-quality', with: { metric: {} } }, { use: 'bias', with: { minGroupSize: 0 } }];
+    p.doc.checks = [
+      { use: 'model-quality', with: { metric: {} } },
+      { use: 'bias', with: { minGroupSize: 0 } },
+    ];
     // Act / Assess
     expect(validatePolicyChecks(p, registry())).toEqual([
       'policies/p.yaml at /checks/0/with: unknown key "metric"',

@@ -4,13 +4,7 @@ import fc from 'fast-check';
 import { Ed25519Signer } from '../../../src/adapters/local/ed25519-signer.js';
 import { InvalidInputError } from '../../../src/core/errors.js';
 import type { ModelPackage } from '../../../src/core/model-package.js';
-import {
-  artifactsDigest,
-  attestationOf,
-  canonicalJson,
-  signDecision,
-  verifyDecision,
-} from '../../../src/core/promotion/attestation.js';
+import { artifactsDigest, attestationOf, canonicalJson, signDecision, verifyDecision } from '../../../src/core/promotion/attestation.js';
 import type { DecisionAttestation, SignedDecision } from '../../../src/core/promotion/types.js';
 import { testPackage } from '../../support/inline-evidence.js';
 import { makeRunRecord } from '../../support/run-record.js';
@@ -152,8 +146,12 @@ describe('artifactsDigest', () => {
   it('changes when the image digest or the environment changes', () => {
     // Prepare
     const base = artifactsDigest(approvedPackage());
-    const otherImage = testPackage('credit-risk', 2, { InferenceSpecification: spec('s3://models/credit-risk/2/model.tar.gz', { ImageDigest: `sha256:${'2b'.repeat(32)}` }) });
-    const otherEnv = testPackage('credit-risk', 2, { InferenceSpecification: spec('s3://models/credit-risk/2/model.tar.gz', { Environment: { SAGEMAKER_PROGRAM: 'evil.py', MAX_BATCH: '8' } }) });
+    const otherImage = testPackage('credit-risk', 2, {
+      InferenceSpecification: spec('s3://models/credit-risk/2/model.tar.gz', { ImageDigest: `sha256:${'2b'.repeat(32)}` }),
+    });
+    const otherEnv = testPackage('credit-risk', 2, {
+      InferenceSpecification: spec('s3://models/credit-risk/2/model.tar.gz', { Environment: { SAGEMAKER_PROGRAM: 'evil.py', MAX_BATCH: '8' } }),
+    });
     // Act + Assess
     expect(artifactsDigest(otherImage)).not.toBe(base);
     expect(artifactsDigest(otherEnv)).not.toBe(base);
@@ -313,7 +311,10 @@ describe('signDecision and verifyDecision', () => {
     // Act
     const verdict = await verifyDecision(signer, signed, expectedFor(swapped));
     // Assess
-    expect(verdict).toEqual({ ok: false, reason: expect.stringMatching(/^the artifacts changed after the decision: approved sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}$/) });
+    expect(verdict).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^the artifacts changed after the decision: approved sha256:[0-9a-f]{64}, now sha256:[0-9a-f]{64}$/),
+    });
   });
 
   it('refuses a missing or malformed signed decision with a reason', async () => {

@@ -50,7 +50,11 @@ class ScriptedProbe implements CrossAccountProbe {
   }
 }
 
-const docs = requiredAccess(policy, { modelgateRoleArn: MODELGATE, registryAccount: '111111111111', artifactsUri: 's3://ml-artifacts-111111111111/credit-risk/' });
+const docs = requiredAccess(policy, {
+  modelgateRoleArn: MODELGATE,
+  registryAccount: '111111111111',
+  artifactsUri: 's3://ml-artifacts-111111111111/credit-risk/',
+});
 
 describe('probeCrossAccountAccess', () => {
   it('passes when every role admits the caller with its ExternalId and refuses it without one', async () => {
@@ -127,12 +131,20 @@ describe('probeCrossAccountAccess', () => {
     const artifacts = {
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:role/sagemaker-execution' }, Action: ['s3:Get*', 's3:ListBucket'], Resource: ['arn:aws:s3:::ml-artifacts-111111111111', 'arn:aws:s3:::ml-artifacts-111111111111/*'] },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::222222222222:role/sagemaker-execution' },
+          Action: ['s3:Get*', 's3:ListBucket'],
+          Resource: ['arn:aws:s3:::ml-artifacts-111111111111', 'arn:aws:s3:::ml-artifacts-111111111111/*'],
+        },
       ],
     };
     const probe = new ScriptedProbe({
       caller: { ok: true, value: IN_REGISTRY },
-      bucketPolicies: { 'ml-artifacts-111111111111': { ok: true, value: JSON.stringify(artifacts) }, 'research-weights-111111111111': { ok: true, value: null } },
+      bucketPolicies: {
+        'ml-artifacts-111111111111': { ok: true, value: JSON.stringify(artifacts) },
+        'research-weights-111111111111': { ok: true, value: null },
+      },
     });
     // Act
     const report = await probeCrossAccountAccess(policy, docs, probe, { modelgateRoleArn: MODELGATE });
@@ -149,7 +161,9 @@ describe('probeCrossAccountAccess', () => {
     expect(buckets[1]!.message).toBe(
       `the policy of s3://ml-artifacts-111111111111: ${missingModelgate} (not compared, their principal is unknown: ExecutionRoleIn333333333333ListArtifacts, ExecutionRoleIn333333333333ReadArtifacts)`,
     );
-    expect(buckets[2]!.message).toBe('s3://research-weights-111111111111 has no bucket policy; it needs statements ImportRoleIn333333333333ListWeights, ImportRoleIn333333333333ReadWeights');
+    expect(buckets[2]!.message).toBe(
+      's3://research-weights-111111111111 has no bucket policy; it needs statements ImportRoleIn333333333333ListWeights, ImportRoleIn333333333333ReadWeights',
+    );
     // One read per bucket, however many targets use it.
     expect(probe.calls.filter((c) => c.startsWith('bucket'))).toEqual(['bucket ml-artifacts-111111111111', 'bucket research-weights-111111111111']);
     expect(report.notes[0]).toContain(`testing as ${IN_REGISTRY.arn}, not as modelgate's role ${MODELGATE}`);
@@ -159,18 +173,32 @@ describe('probeCrossAccountAccess', () => {
     // Prepare
     const artifacts = {
       Statement: [
-        { Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::222222222222:root', MODELGATE] }, Action: 's3:*Object', Resource: 'arn:aws:s3:::ml-artifacts-111111111111/*' },
+        {
+          Effect: 'Allow',
+          Principal: { AWS: ['arn:aws:iam::222222222222:root', MODELGATE] },
+          Action: 's3:*Object',
+          Resource: 'arn:aws:s3:::ml-artifacts-111111111111/*',
+        },
         { Effect: 'Allow', Principal: { AWS: '222222222222' }, Action: 's3:List*', Resource: 'arn:aws:s3:::ml-artifacts-111111111111' },
       ],
     };
-    const probe = new ScriptedProbe({ caller: { ok: true, value: IN_REGISTRY }, bucketPolicies: { 'ml-artifacts-111111111111': { ok: true, value: JSON.stringify(artifacts) } } });
+    const probe = new ScriptedProbe({
+      caller: { ok: true, value: IN_REGISTRY },
+      bucketPolicies: { 'ml-artifacts-111111111111': { ok: true, value: JSON.stringify(artifacts) } },
+    });
     // Act
     const report = await probeCrossAccountAccess(policy, docs, probe);
     // Assess
     const endpoint = report.checks.find((c) => c.check === 'bucket-policy' && c.target === 'staging[0] sagemaker-endpoint');
-    expect(endpoint).toMatchObject({ status: 'passed', message: expect.stringContaining('grants ExecutionRoleIn222222222222ListArtifacts, ExecutionRoleIn222222222222ReadArtifacts, ModelgateReadsEvidence') });
+    expect(endpoint).toMatchObject({
+      status: 'passed',
+      message: expect.stringContaining('grants ExecutionRoleIn222222222222ListArtifacts, ExecutionRoleIn222222222222ReadArtifacts, ModelgateReadsEvidence'),
+    });
     // The weights bucket's policy could not be read (AccessDenied): not tested, not failed.
-    expect(report.checks.find((c) => c.target === 'production[2] bedrock-import' && c.check === 'bucket-policy')).toMatchObject({ status: 'skipped', message: expect.stringContaining('(the caller needs s3:GetBucketPolicy)') });
+    expect(report.checks.find((c) => c.target === 'production[2] bedrock-import' && c.check === 'bucket-policy')).toMatchObject({
+      status: 'skipped',
+      message: expect.stringContaining('(the caller needs s3:GetBucketPolicy)'),
+    });
   });
 
   it('stops at the caller when there are no usable credentials', async () => {
@@ -181,7 +209,14 @@ describe('probeCrossAccountAccess', () => {
     // Assess
     expect(report).toEqual({
       caller: null,
-      checks: [{ target: 'caller', check: 'credentials', status: 'failed', message: 'no usable AWS credentials (STS GetCallerIdentity: CredentialsProviderError: Could not load credentials from any providers)' }],
+      checks: [
+        {
+          target: 'caller',
+          check: 'credentials',
+          status: 'failed',
+          message: 'no usable AWS credentials (STS GetCallerIdentity: CredentialsProviderError: Could not load credentials from any providers)',
+        },
+      ],
       notes: [],
       passed: false,
     });
@@ -192,21 +227,42 @@ describe('probeCrossAccountAccess', () => {
 describe('missingGrants', () => {
   const required: IamPolicy = {
     Version: '2012-10-17',
-    Statement: [{ Sid: 'ReadModel', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:role/exec' }, Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::b/models/*' }],
+    Statement: [
+      {
+        Sid: 'ReadModel',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::222222222222:role/exec' },
+        Action: ['s3:GetObject'],
+        Resource: 'arn:aws:s3:::b/models/*',
+      },
+    ],
   };
   const actual = (statement: Record<string, unknown>) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 
   it('accepts an account principal, a wildcard action and a wider resource', () => {
     // Act
-    const missing = missingGrants(required, actual({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 's3:Get*', Resource: 'arn:aws:s3:::b/*' }));
+    const missing = missingGrants(
+      required,
+      actual({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 's3:Get*', Resource: 'arn:aws:s3:::b/*' }),
+    );
     // Assess
     expect(missing).toEqual([]);
   });
 
   it('refuses another principal, a narrower resource and a NotAction statement', () => {
     // Assess
-    expect(missingGrants(required, actual({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::333333333333:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }))).toHaveLength(1);
-    expect(missingGrants(required, actual({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:role/exec' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/other/*' }))).toHaveLength(1);
+    expect(
+      missingGrants(
+        required,
+        actual({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::333333333333:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }),
+      ),
+    ).toHaveLength(1);
+    expect(
+      missingGrants(
+        required,
+        actual({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:role/exec' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/other/*' }),
+      ),
+    ).toHaveLength(1);
     expect(missingGrants(required, actual({ Effect: 'Allow', Principal: '*', NotAction: 's3:DeleteObject', Resource: '*' }))).toHaveLength(1);
   });
 
@@ -219,7 +275,9 @@ describe('missingGrants', () => {
       ],
     });
     // Assess
-    expect(missingGrants(required, both)).toEqual(['statement ReadModel: a Deny statement blocks arn:aws:iam::222222222222:role/exec s3:GetObject on arn:aws:s3:::b/models/*']);
+    expect(missingGrants(required, both)).toEqual([
+      'statement ReadModel: a Deny statement blocks arn:aws:iam::222222222222:role/exec s3:GetObject on arn:aws:s3:::b/models/*',
+    ]);
     expect(missingGrants(required, '{not json')).toEqual(['the policy is not valid JSON']);
   });
 });
@@ -233,14 +291,19 @@ describe('modelgate doctor cross-account --probe (in-process, scripted probe)', 
 
   it('exits 1 and prints the failed check with what is missing', async () => {
     // Prepare
-    const probe = new ScriptedProbe({ caller: { ok: true, value: AS_MODELGATE }, assume: (role, id) => (id === 'modelgate-staging' ? denied('nope') : undefined) });
+    const probe = new ScriptedProbe({
+      caller: { ok: true, value: AS_MODELGATE },
+      assume: (role, id) => (id === 'modelgate-staging' ? denied('nope') : undefined),
+    });
     const command = createDoctorCommand(() => probe);
     const { out, cli } = io();
     // Act
     const code = await command(['cross-account', '--policy', FIXTURE, '--probe', '--modelgate-role', MODELGATE], cli);
     // Assess
     expect(code).toBe(1);
-    expect(out.stdout).toContain(`FAIL  assume-role  staging[0] sagemaker-endpoint\n        the trust policy of arn:aws:iam::222222222222:role/modelgate-promoter does not allow ${AS_MODELGATE.arn} with ExternalId modelgate-staging`);
+    expect(out.stdout).toContain(
+      `FAIL  assume-role  staging[0] sagemaker-endpoint\n        the trust policy of arn:aws:iam::222222222222:role/modelgate-promoter does not allow ${AS_MODELGATE.arn} with ExternalId modelgate-staging`,
+    );
     expect(out.stdout).toMatch(/Result: 9 passed, 1 failed, 3 skipped/);
   });
 

@@ -54,18 +54,54 @@ const CONTEXT = {
 /** Every action name any document may use, spelled as in the AWS service authorization reference. */
 const KNOWN_ACTIONS = new Set([
   'sts:AssumeRole',
-  'sagemaker:DescribeModelPackage', 'sagemaker:DescribeModelPackageGroup', 'sagemaker:ListModelPackages', 'sagemaker:CreateModel',
-  'sagemaker:DescribeModel', 'sagemaker:AddTags', 'sagemaker:CreateEndpointConfig', 'sagemaker:DescribeEndpointConfig',
-  'sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:InvokeEndpoint',
-  'sagemaker:ListTags', 'sagemaker:DeleteEndpoint',
-  'sagemaker:UpdateModelPackage', 'sagemaker:CreateModelPackageGroup', 'sagemaker:CreateModelPackage',
-  'iam:PassRole', 's3:ListBucket', 's3:GetObject', 'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey*', 'kms:GenerateDataKey', 'kms:CreateGrant',
-  'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:GetAuthorizationToken', 'events:PutEvents',
-  'bedrock:CreateModelCopyJob', 'bedrock:GetModelCopyJob', 'bedrock:CreateProvisionedModelThroughput', 'bedrock:GetProvisionedModelThroughput',
-  'bedrock:ListModelCopyJobs', 'bedrock:ListProvisionedModelThroughputs', 'bedrock:ListModelImportJobs', 'bedrock:TagResource',
-  'ram:CreateResourceShare', 'ram:AssociateResourceShare', 'ram:GetResourceShares', 'ram:GetResourceShareAssociations', 'ram:TagResource',
-  'bedrock:GetCustomModel', 'bedrock:PutResourcePolicy', 'bedrock:GetResourcePolicy',
-  'bedrock:CreateModelImportJob', 'bedrock:GetModelImportJob', 'bedrock:GetImportedModel',
+  'sagemaker:DescribeModelPackage',
+  'sagemaker:DescribeModelPackageGroup',
+  'sagemaker:ListModelPackages',
+  'sagemaker:CreateModel',
+  'sagemaker:DescribeModel',
+  'sagemaker:AddTags',
+  'sagemaker:CreateEndpointConfig',
+  'sagemaker:DescribeEndpointConfig',
+  'sagemaker:CreateEndpoint',
+  'sagemaker:UpdateEndpoint',
+  'sagemaker:DescribeEndpoint',
+  'sagemaker:InvokeEndpoint',
+  'sagemaker:ListTags',
+  'sagemaker:DeleteEndpoint',
+  'sagemaker:UpdateModelPackage',
+  'sagemaker:CreateModelPackageGroup',
+  'sagemaker:CreateModelPackage',
+  'iam:PassRole',
+  's3:ListBucket',
+  's3:GetObject',
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:GenerateDataKey*',
+  'kms:GenerateDataKey',
+  'kms:CreateGrant',
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+  'ecr:GetAuthorizationToken',
+  'events:PutEvents',
+  'bedrock:CreateModelCopyJob',
+  'bedrock:GetModelCopyJob',
+  'bedrock:CreateProvisionedModelThroughput',
+  'bedrock:GetProvisionedModelThroughput',
+  'bedrock:ListModelCopyJobs',
+  'bedrock:ListProvisionedModelThroughputs',
+  'bedrock:ListModelImportJobs',
+  'bedrock:TagResource',
+  'ram:CreateResourceShare',
+  'ram:AssociateResourceShare',
+  'ram:GetResourceShares',
+  'ram:GetResourceShareAssociations',
+  'ram:TagResource',
+  'bedrock:GetCustomModel',
+  'bedrock:PutResourcePolicy',
+  'bedrock:GetResourcePolicy',
+  'bedrock:CreateModelImportJob',
+  'bedrock:GetModelImportJob',
+  'bedrock:GetImportedModel',
 ]);
 
 const actionsOf = (s: IamStatement): string[] => (typeof s.Action === 'string' ? [s.Action] : s.Action);
@@ -73,7 +109,12 @@ const resourcesOf = (s: IamStatement): string[] => (s.Resource === undefined ? [
 const policyOf = (d: AccessDocument): IamPolicy => d.document as IamPolicy;
 const statement = (d: AccessDocument, sid: string): IamStatement => {
   const s = policyOf(d).Statement.find((x) => x.Sid === sid);
-  if (!s) throw new Error(`no statement ${sid} in "${d.title}"; have ${policyOf(d).Statement.map((x) => x.Sid).join(', ')}`);
+  if (!s)
+    throw new Error(
+      `no statement ${sid} in "${d.title}"; have ${policyOf(d)
+        .Statement.map((x) => x.Sid)
+        .join(', ')}`,
+    );
   return s;
 };
 const find = (docs: AccessDocument[], target: string, kind: AccessDocument['kind'], where?: string): AccessDocument => {
@@ -84,8 +125,12 @@ const find = (docs: AccessDocument[], target: string, kind: AccessDocument['kind
 
 /** Actions without resource-level permissions: the only ones an identity policy may grant on "*". */
 const NO_RESOURCE_LEVEL = new Set([
-  'ecr:GetAuthorizationToken', 'bedrock:ListModelCopyJobs', 'bedrock:ListProvisionedModelThroughputs', 'bedrock:ListModelImportJobs',
-  'ram:GetResourceShares', 'ram:GetResourceShareAssociations',
+  'ecr:GetAuthorizationToken',
+  'bedrock:ListModelCopyJobs',
+  'bedrock:ListProvisionedModelThroughputs',
+  'bedrock:ListModelImportJobs',
+  'ram:GetResourceShares',
+  'ram:GetResourceShareAssociations',
 ]);
 
 /** The shape IAM accepts: the problems of one document (empty = valid). */
@@ -127,10 +172,16 @@ describe('requiredAccess: a policy with all five target kinds', () => {
   const policy = loadFixture();
   const docs = requiredAccess(policy, CONTEXT);
 
-  it('gives every target a trust policy that trusts exactly modelgate\'s role, with its ExternalId', () => {
+  it("gives every target a trust policy that trusts exactly modelgate's role, with its ExternalId", () => {
     // Assess
     const targets = promotionTargets(policy);
-    expect(targets.map((t) => t.target.kind).sort()).toEqual(['bedrock-copy', 'bedrock-import', 'eventbridge-forward', 'sagemaker-endpoint', 'sagemaker-registry']);
+    expect(targets.map((t) => t.target.kind).sort()).toEqual([
+      'bedrock-copy',
+      'bedrock-import',
+      'eventbridge-forward',
+      'sagemaker-endpoint',
+      'sagemaker-registry',
+    ]);
     for (const ref of targets) {
       const trust = find(docs, ref.id, 'trust-policy', ref.target.roleArn);
       expect(trust.account).toBe(ref.target.account);
@@ -150,7 +201,7 @@ describe('requiredAccess: a policy with all five target kinds', () => {
     });
   });
 
-  it('lets modelgate\'s own role assume exactly the allow-listed roles', () => {
+  it("lets modelgate's own role assume exactly the allow-listed roles", () => {
     // Assess
     const own = find(docs, 'modelgate', 'identity-policy');
     expect(own.account).toBe('444444444444');
@@ -180,7 +231,7 @@ describe('requiredAccess: a policy with all five target kinds', () => {
     expect(statement(group, 'ModelgateSetsApprovalStatus')).toMatchObject({ Principal: { AWS: MODELGATE }, Action: 'sagemaker:UpdateModelPackage' });
   });
 
-  it('sagemaker-endpoint: the deploy role creates the model from R\'s package, deploys and smoke-tests one endpoint, passes only the execution role', () => {
+  it("sagemaker-endpoint: the deploy role creates the model from R's package, deploys and smoke-tests one endpoint, passes only the execution role", () => {
     // Assess
     const perms = find(docs, 'staging[0] sagemaker-endpoint', 'identity-policy', ROLE.stagingPromoter);
     expect(perms.account).toBe(STAGING);
@@ -190,8 +241,14 @@ describe('requiredAccess: a policy with all five target kinds', () => {
     ]);
     // SageMaker lower-cases names in ARNs; the policy says Credit-Risk-Staging.
     expect(resourcesOf(statement(perms, 'DeployEndpoint'))).toContain(`arn:aws:sagemaker:eu-west-1:${STAGING}:endpoint/credit-risk-staging`);
-    expect(statement(perms, 'RollBackCreatedEndpoint')).toMatchObject({ Action: 'sagemaker:DeleteEndpoint', Resource: `arn:aws:sagemaker:eu-west-1:${STAGING}:endpoint/credit-risk-staging` });
-    expect(statement(perms, 'SmokeTestEndpoint')).toMatchObject({ Action: 'sagemaker:InvokeEndpoint', Resource: `arn:aws:sagemaker:eu-west-1:${STAGING}:endpoint/credit-risk-staging` });
+    expect(statement(perms, 'RollBackCreatedEndpoint')).toMatchObject({
+      Action: 'sagemaker:DeleteEndpoint',
+      Resource: `arn:aws:sagemaker:eu-west-1:${STAGING}:endpoint/credit-risk-staging`,
+    });
+    expect(statement(perms, 'SmokeTestEndpoint')).toMatchObject({
+      Action: 'sagemaker:InvokeEndpoint',
+      Resource: `arn:aws:sagemaker:eu-west-1:${STAGING}:endpoint/credit-risk-staging`,
+    });
     expect(statement(perms, 'PassExecutionRoleToSageMaker')).toEqual({
       Sid: 'PassExecutionRoleToSageMaker',
       Effect: 'Allow',
@@ -201,7 +258,7 @@ describe('requiredAccess: a policy with all five target kinds', () => {
     });
   });
 
-  it('sagemaker-endpoint: R\'s bucket, key and repository policies grant H\'s execution role, scoped to the prefix', () => {
+  it("sagemaker-endpoint: R's bucket, key and repository policies grant H's execution role, scoped to the prefix", () => {
     // Assess
     const id = 'staging[0] sagemaker-endpoint';
     const bucket = find(docs, id, 'bucket-policy');
@@ -218,16 +275,23 @@ describe('requiredAccess: a policy with all five target kinds', () => {
     });
     const key = find(docs, id, 'key-policy');
     expect(key.where).toContain(KEYS.artifacts);
-    expect(statement(key, `ExecutionRoleIn${STAGING}DecryptArtifacts`)).toMatchObject({ Principal: { AWS: ROLE.stagingExec }, Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*' });
+    expect(statement(key, `ExecutionRoleIn${STAGING}DecryptArtifacts`)).toMatchObject({
+      Principal: { AWS: ROLE.stagingExec },
+      Action: ['kms:Decrypt', 'kms:DescribeKey'],
+      Resource: '*',
+    });
     expect(statement(key, `SageMakerIn${STAGING}ReEncrypts`).Condition).toEqual({ StringEquals: { 'kms:ViaService': 'sagemaker.eu-west-1.amazonaws.com' } });
     const ecr = find(docs, id, 'repository-policy');
     expect(ecr.where).toContain(REPOSITORY);
-    expect(statement(ecr, `ExecutionRoleIn${STAGING}PullImage`)).toMatchObject({ Principal: { AWS: ROLE.stagingExec }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] });
+    expect(statement(ecr, `ExecutionRoleIn${STAGING}PullImage`)).toMatchObject({
+      Principal: { AWS: ROLE.stagingExec },
+      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+    });
     const exec = find(docs, id, 'identity-policy', ROLE.stagingExec);
     expect(statement(exec, 'ReadArtifactObjects').Condition).toEqual({ StringEquals: { 'aws:ResourceAccount': R } });
   });
 
-  it('sagemaker-registry: registers in H\'s own group and needs nothing in R but the artifacts for H\'s deployer', () => {
+  it("sagemaker-registry: registers in H's own group and needs nothing in R but the artifacts for H's deployer", () => {
     // Assess
     const id = 'production[0] sagemaker-registry';
     const perms = find(docs, id, 'identity-policy', ROLE.prodPromoter);
@@ -235,8 +299,14 @@ describe('requiredAccess: a policy with all five target kinds', () => {
       `arn:aws:sagemaker:eu-west-1:${PROD}:model-package-group/credit-risk-prod`,
       `arn:aws:sagemaker:eu-west-1:${PROD}:model-package/credit-risk-prod/*`,
     ]);
-    expect(actionsOf(statement(perms, 'RegisterInHostingRegistry'))).toEqual(expect.arrayContaining(['sagemaker:CreateModelPackageGroup', 'sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage']));
-    expect(policyOf(perms).Statement.flatMap(resourcesOf).filter((r) => r.includes(`:${R}:`))).toEqual([]);
+    expect(actionsOf(statement(perms, 'RegisterInHostingRegistry'))).toEqual(
+      expect.arrayContaining(['sagemaker:CreateModelPackageGroup', 'sagemaker:CreateModelPackage', 'sagemaker:UpdateModelPackage']),
+    );
+    expect(
+      policyOf(perms)
+        .Statement.flatMap(resourcesOf)
+        .filter((r) => r.includes(`:${R}:`)),
+    ).toEqual([]);
     expect(docs.filter((d) => d.target === id && d.kind === 'resource-policy')).toEqual([]);
     // The deployer's execution role is not a target option: a placeholder, explained.
     const bucket = find(docs, id, 'bucket-policy');
@@ -244,17 +314,29 @@ describe('requiredAccess: a policy with all five target kinds', () => {
     expect(bucket.unknown).toEqual([expect.stringMatching(/^<sagemaker-execution-role-arn>: .*the role the hosting team deploys with/)]);
   });
 
-  it('eventbridge-forward: the role puts events on H\'s bus; the bus accepts R; the forwarding role in R is trusted by EventBridge', () => {
+  it("eventbridge-forward: the role puts events on H's bus; the bus accepts R; the forwarding role in R is trusted by EventBridge", () => {
     // Assess
     const id = 'staging[1] eventbridge-forward';
     const bus = `arn:aws:events:eu-west-1:${STAGING}:event-bus/ml-deployments`;
-    expect(statement(find(docs, id, 'identity-policy', ROLE.stagingEvents), 'PutEventsOnHostingBus')).toMatchObject({ Action: 'events:PutEvents', Resource: bus });
+    expect(statement(find(docs, id, 'identity-policy', ROLE.stagingEvents), 'PutEventsOnHostingBus')).toMatchObject({
+      Action: 'events:PutEvents',
+      Resource: bus,
+    });
     const busPolicy = find(docs, id, 'bus-policy');
     expect(busPolicy.account).toBe(STAGING);
-    expect(statement(busPolicy, `AllowForwardingFrom${R}`)).toEqual({ Sid: `AllowForwardingFrom${R}`, Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${R}:root` }, Action: 'events:PutEvents', Resource: bus });
+    expect(statement(busPolicy, `AllowForwardingFrom${R}`)).toEqual({
+      Sid: `AllowForwardingFrom${R}`,
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${R}:root` },
+      Action: 'events:PutEvents',
+      Resource: bus,
+    });
     const forwardTrust = find(docs, id, 'trust-policy', '<event-forwarding-role-arn>');
     expect(forwardTrust.account).toBe(R);
-    expect(statement(forwardTrust, 'EventBridgeAssumesForwardingRole')).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': R } } });
+    expect(statement(forwardTrust, 'EventBridgeAssumesForwardingRole')).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': R } },
+    });
   });
 
   it('bedrock-copy: the copier copies into the destination Region only; modelgate assumes the sharer in R, which shares through RAM; the keys allow it', () => {
@@ -266,20 +348,32 @@ describe('requiredAccess: a policy with all five target kinds', () => {
       Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
     });
     expect(resourcesOf(statement(copier, 'CopySharedModelIntoRegion'))).toContain(MODEL_ARN);
-    expect(statement(copier, 'FindOwnCopyJobs')).toMatchObject({ Action: ['bedrock:ListModelCopyJobs', 'bedrock:ListProvisionedModelThroughputs'], Resource: '*' });
+    expect(statement(copier, 'FindOwnCopyJobs')).toMatchObject({
+      Action: ['bedrock:ListModelCopyJobs', 'bedrock:ListProvisionedModelThroughputs'],
+      Resource: '*',
+    });
     expect(actionsOf(statement(copier, 'BuyProvisionedThroughput'))).toContain('bedrock:CreateProvisionedModelThroughput');
     const copyKey = `arn:aws:kms:us-east-1:${PROD}:key/0987dcba-09fe-87dc-65ba-ab0987654321`;
     expect(statement(copier, 'EncryptCopyWithHostingKey').Resource).toBe(copyKey);
-    expect(statement(find(docs, id, 'key-policy', copyKey), 'CopierEncryptsModelCopy')).toMatchObject({ Principal: { AWS: ROLE.prodBedrock }, Condition: { StringEquals: { 'kms:ViaService': 'bedrock.us-east-1.amazonaws.com' } } });
+    expect(statement(find(docs, id, 'key-policy', copyKey), 'CopierEncryptsModelCopy')).toMatchObject({
+      Principal: { AWS: ROLE.prodBedrock },
+      Condition: { StringEquals: { 'kms:ViaService': 'bedrock.us-east-1.amazonaws.com' } },
+    });
 
     const sharerTrust = find(docs, id, 'trust-policy', ROLE.sharer);
     expect(sharerTrust.account).toBe(R);
-    expect(statement(sharerTrust, 'AllowModelgateAssumeRoleWithExternalId')).toMatchObject({ Principal: { AWS: MODELGATE }, Condition: { StringEquals: { 'sts:ExternalId': 'modelgate-share' } } });
+    expect(statement(sharerTrust, 'AllowModelgateAssumeRoleWithExternalId')).toMatchObject({
+      Principal: { AWS: MODELGATE },
+      Condition: { StringEquals: { 'sts:ExternalId': 'modelgate-share' } },
+    });
     const sharer = find(docs, id, 'identity-policy', ROLE.sharer);
     expect(sharer.account).toBe(R);
     expect(actionsOf(statement(sharer, 'ShareModelThroughRam'))).toEqual(['ram:CreateResourceShare', 'ram:AssociateResourceShare', 'ram:TagResource']);
     expect(resourcesOf(statement(sharer, 'ShareModelThroughRam'))).toEqual([MODEL_ARN, `arn:aws:ram:eu-west-1:${R}:resource-share/*`]);
-    expect(statement(sharer, 'ReadAndShareCustomModel')).toMatchObject({ Action: ['bedrock:GetCustomModel', 'bedrock:PutResourcePolicy', 'bedrock:GetResourcePolicy'], Resource: MODEL_ARN });
+    expect(statement(sharer, 'ReadAndShareCustomModel')).toMatchObject({
+      Action: ['bedrock:GetCustomModel', 'bedrock:PutResourcePolicy', 'bedrock:GetResourcePolicy'],
+      Resource: MODEL_ARN,
+    });
     expect(find(docs, id, 'note', 'AWS RAM').document).toMatchObject({ resourceArns: [MODEL_ARN], principals: [PROD], allowExternalPrincipals: false });
 
     const sourceKey = find(docs, id, 'key-policy', KEYS.sourceModel);
@@ -291,7 +385,7 @@ describe('requiredAccess: a policy with all five target kinds', () => {
     });
   });
 
-  it('bedrock-import: the import role is trusted by Bedrock for H\'s jobs only and reads R\'s prefix; R\'s bucket and key grant it', () => {
+  it("bedrock-import: the import role is trusted by Bedrock for H's jobs only and reads R's prefix; R's bucket and key grant it", () => {
     // Assess
     const id = 'production[2] bedrock-import';
     const trust = find(docs, id, 'trust-policy', ROLE.importRole);
@@ -303,15 +397,30 @@ describe('requiredAccess: a policy with all five target kinds', () => {
       Condition: { StringEquals: { 'aws:SourceAccount': PROD }, ArnEquals: { 'aws:SourceArn': `arn:aws:bedrock:us-east-1:${PROD}:model-import-job/*` } },
     });
     const importPerms = find(docs, id, 'identity-policy', ROLE.importRole);
-    expect(statement(importPerms, 'ReadWeights')).toMatchObject({ Resource: 'arn:aws:s3:::research-weights-111111111111/credit-llm/v3/*', Condition: { StringEquals: { 'aws:ResourceAccount': R } } });
+    expect(statement(importPerms, 'ReadWeights')).toMatchObject({
+      Resource: 'arn:aws:s3:::research-weights-111111111111/credit-llm/v3/*',
+      Condition: { StringEquals: { 'aws:ResourceAccount': R } },
+    });
     expect(statement(importPerms, 'DecryptWeights').Resource).toBe(KEYS.weights);
     const caller = find(docs, id, 'identity-policy', ROLE.prodBedrock);
-    expect(actionsOf(statement(caller, 'RunModelImportJobs'))).toEqual(['bedrock:CreateModelImportJob', 'bedrock:GetModelImportJob', 'bedrock:GetImportedModel', 'bedrock:TagResource']);
+    expect(actionsOf(statement(caller, 'RunModelImportJobs'))).toEqual([
+      'bedrock:CreateModelImportJob',
+      'bedrock:GetModelImportJob',
+      'bedrock:GetImportedModel',
+      'bedrock:TagResource',
+    ]);
     expect(statement(caller, 'FindOwnImportJobs')).toMatchObject({ Action: 'bedrock:ListModelImportJobs', Resource: '*' });
-    expect(statement(caller, 'PassImportRoleToBedrock')).toMatchObject({ Resource: ROLE.importRole, Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } } });
+    expect(statement(caller, 'PassImportRoleToBedrock')).toMatchObject({
+      Resource: ROLE.importRole,
+      Condition: { StringEquals: { 'iam:PassedToService': 'bedrock.amazonaws.com' } },
+    });
     const bucket = find(docs, id, 'bucket-policy');
     expect(bucket.account).toBe(R);
-    expect(statement(bucket, `ImportRoleIn${PROD}ReadWeights`)).toMatchObject({ Principal: { AWS: ROLE.importRole }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::research-weights-111111111111/credit-llm/v3/*' });
+    expect(statement(bucket, `ImportRoleIn${PROD}ReadWeights`)).toMatchObject({
+      Principal: { AWS: ROLE.importRole },
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::research-weights-111111111111/credit-llm/v3/*',
+    });
     expect(statement(find(docs, id, 'key-policy', KEYS.weights), `ImportRoleIn${PROD}DecryptsWeights`).Principal).toEqual({ AWS: ROLE.importRole });
   });
 
@@ -352,10 +461,12 @@ describe('requiredAccess: context and gaps', () => {
     const docs = requiredAccess(loadFixture(), { ...CONTEXT, orgId: 'o-abcdef1234' });
     // Assess
     const trust = find(docs, 'staging[0] sagemaker-endpoint', 'trust-policy');
-    expect(statement(trust, 'AllowModelgateAssumeRoleWithExternalId').Condition).toEqual({ StringEquals: { 'sts:ExternalId': 'modelgate-staging', 'aws:PrincipalOrgID': 'o-abcdef1234' } });
+    expect(statement(trust, 'AllowModelgateAssumeRoleWithExternalId').Condition).toEqual({
+      StringEquals: { 'sts:ExternalId': 'modelgate-staging', 'aws:PrincipalOrgID': 'o-abcdef1234' },
+    });
   });
 
-  it('does not grant modelgate anything in R\'s resource policies when modelgate runs in R', () => {
+  it("does not grant modelgate anything in R's resource policies when modelgate runs in R", () => {
     // Act
     const docs = requiredAccess(loadFixture(), { ...CONTEXT, modelgateRoleArn: `arn:aws:iam::${R}:role/modelgate-service` });
     // Assess
@@ -383,13 +494,20 @@ promotion:
     // Assess
     const unknown = new Set(docs.flatMap((d) => d.unknown).map((u) => u.split(':')[0]));
     expect([...unknown].sort()).toEqual([
-      '<artifact-bucket>', '<artifact-kms-key-arn>', '<ecr-repository-arn>', '<model-package-group>',
-      '<modelgate-account>', '<modelgate-role-arn>', '<registry-account>',
+      '<artifact-bucket>',
+      '<artifact-kms-key-arn>',
+      '<ecr-repository-arn>',
+      '<model-package-group>',
+      '<modelgate-account>',
+      '<modelgate-role-arn>',
+      '<registry-account>',
     ]);
     // A group policy names one group; an identity policy may use the glob.
     const group = find(docs, 'staging[0] sagemaker-endpoint', 'resource-policy');
     expect(group.where).toContain('each model package group matching "credit-*"');
-    expect(statement(group, `HostingAccount${STAGING}DescribeGroup`).Resource).toBe('arn:aws:sagemaker:eu-west-1:<registry-account>:model-package-group/<model-package-group>');
+    expect(statement(group, `HostingAccount${STAGING}DescribeGroup`).Resource).toBe(
+      'arn:aws:sagemaker:eu-west-1:<registry-account>:model-package-group/<model-package-group>',
+    );
     const perms = find(docs, 'staging[0] sagemaker-endpoint', 'identity-policy', ROLE.stagingPromoter);
     expect(resourcesOf(statement(perms, 'ReadSourceModelPackage'))).toContain('arn:aws:sagemaker:eu-west-1:<registry-account>:model-package/credit-*/*');
     // No verify stage: no smoke-test permission.

@@ -10,17 +10,35 @@ const common = { account: HOST, region: 'eu-west-1', roleArn: `arn:aws:iam::${HO
 
 /** A valid target of each kind (its required options, as the AWS adapters define them). */
 const VALID: Record<(typeof TARGET_KINDS)[number], PromotionTarget> = {
-  'sagemaker-endpoint': { kind: 'sagemaker-endpoint', ...common, endpointName: 'churn-staging', instanceType: 'ml.m5.large', executionRoleArn: `arn:aws:iam::${HOST}:role/sm-exec` },
+  'sagemaker-endpoint': {
+    kind: 'sagemaker-endpoint',
+    ...common,
+    endpointName: 'churn-staging',
+    instanceType: 'ml.m5.large',
+    executionRoleArn: `arn:aws:iam::${HOST}:role/sm-exec`,
+  },
   'sagemaker-registry': { kind: 'sagemaker-registry', ...common, modelPackageGroupName: 'churn-hosted' },
   'eventbridge-forward': { kind: 'eventbridge-forward', ...common, eventBusName: 'ml-deployments' },
-  'bedrock-copy': { kind: 'bedrock-copy', ...common, sourceAccountRoleArn: 'arn:aws:iam::111111111111:role/modelgate-sharer', sourceExternalId: 'modelgate-share' },
+  'bedrock-copy': {
+    kind: 'bedrock-copy',
+    ...common,
+    sourceAccountRoleArn: 'arn:aws:iam::111111111111:role/modelgate-sharer',
+    sourceExternalId: 'modelgate-share',
+  },
   'bedrock-import': { kind: 'bedrock-import', ...common, importRoleArn: `arn:aws:iam::${HOST}:role/bedrock-import`, s3Uri: 's3://research-weights/churn/v2/' },
 };
 
 const ctx = (dryRun = true): TargetContext => ({
   runId: 'run-01jn8jc080abcdefghjk',
   promotionId: 'promo-run-01jn8jc080abcdefghjk',
-  subject: { kind: 'sagemaker-model-package', arn: 'arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-xgb/2', group: 'churn-xgb', version: '2', account: '111111111111', region: 'eu-west-1' },
+  subject: {
+    kind: 'sagemaker-model-package',
+    arn: 'arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-xgb/2',
+    group: 'churn-xgb',
+    version: '2',
+    account: '111111111111',
+    region: 'eu-west-1',
+  },
   modelPackage: {
     ModelPackageArn: 'arn:aws:sagemaker:eu-west-1:111111111111:model-package/churn-xgb/2',
     ModelPackageGroupName: 'churn-xgb',
@@ -33,13 +51,21 @@ const ctx = (dryRun = true): TargetContext => ({
 });
 
 /** The AWS adapters, with an assumer that must never be reached by plan or validate. */
-const noAssumer: RoleAssumer = { assume: async () => { throw new Error('assumed a role'); } } as unknown as RoleAssumer;
+const noAssumer: RoleAssumer = {
+  assume: async () => {
+    throw new Error('assumed a role');
+  },
+} as unknown as RoleAssumer;
 const aws = Object.fromEntries(createAwsTargets({ assumer: noAssumer }).map((t) => [t.kind, t]));
 
 describe('dry-run targets', () => {
   it('exist for every target kind of the policy schema', () => {
     // Act / Assess
-    expect(dryRunTargets().map((t) => t.kind).sort()).toEqual([...TARGET_KINDS].sort());
+    expect(
+      dryRunTargets()
+        .map((t) => t.kind)
+        .sort(),
+    ).toEqual([...TARGET_KINDS].sort());
   });
 
   it.each(TARGET_KINDS)('%s plans exactly what the AWS adapter would do, and validates as it does', (kind) => {
@@ -96,7 +122,13 @@ describe('dry-run endpoint-smoke', () => {
     const real = await smoke.run({ maxErrorRate: 0 }, ctx(false), staging);
 
     // Assess
-    expect(dry).toEqual({ passed: true, message: expect.stringMatching(/^dry run: endpoint-smoke did not invoke anything .*passes only because this is a dry run .*churn-staging against maxErrorRate 0, maxP95LatencyMs 300/), metrics: {} });
+    expect(dry).toEqual({
+      passed: true,
+      message: expect.stringMatching(
+        /^dry run: endpoint-smoke did not invoke anything .*passes only because this is a dry run .*churn-staging against maxErrorRate 0, maxP95LatencyMs 300/,
+      ),
+      metrics: {},
+    });
     expect(real.passed).toBe(false);
     expect(real.message).toMatch(/cannot verify a real promotion: it invoked nothing/);
   });

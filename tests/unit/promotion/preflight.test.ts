@@ -20,7 +20,11 @@ const adapter = (kind: string, problems: string[] = []): HostingTarget => ({
   start: async () => ({ state: 'succeeded', message: '', resources: {} }),
   poll: async (_t, _c, p) => p,
 });
-const verifier = (id: string, problems: string[] = []): StageVerifier => ({ id, validate: () => problems, run: async () => ({ passed: true, message: '', metrics: {} }) });
+const verifier = (id: string, problems: string[] = []): StageVerifier => ({
+  id,
+  validate: () => problems,
+  run: async () => ({ passed: true, message: '', metrics: {} }),
+});
 
 const services = (overrides: Partial<PromotionServices> = {}): PromotionServices => ({
   targets: [adapter('sagemaker-endpoint'), adapter('eventbridge-forward')],
@@ -41,15 +45,20 @@ describe('allowListProblems', () => {
     const problems = allowListProblems({ accounts: ['333333333333'], roles: [] }, target());
 
     // Assess
-    expect(problems).toEqual([expect.stringMatching(/^account 222222222222 is not on the promotion allow-list \(allowed: 333333333333; set MODELGATE_PROMOTION_ACCOUNTS/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^account 222222222222 is not on the promotion allow-list \(allowed: 333333333333; set MODELGATE_PROMOTION_ACCOUNTS/),
+    ]);
   });
 
   it('refuses a role in another account than the target, even an allowed one', () => {
     // Act
-    const problems = allowListProblems({ accounts: ['222222222222', '333333333333'], roles: [] }, target({ roleArn: 'arn:aws:iam::333333333333:role/modelgate-promoter' }));
+    const problems = allowListProblems(
+      { accounts: ['222222222222', '333333333333'], roles: [] },
+      target({ roleArn: 'arn:aws:iam::333333333333:role/modelgate-promoter' }),
+    );
 
     // Assess
-    expect(problems).toEqual(['role arn:aws:iam::333333333333:role/modelgate-promoter is in account 333333333333, not in the target\'s account 222222222222']);
+    expect(problems).toEqual(["role arn:aws:iam::333333333333:role/modelgate-promoter is in account 333333333333, not in the target's account 222222222222"]);
   });
 
   it('matches role globs, across role paths too', () => {
@@ -73,7 +82,13 @@ describe('allowListProblems', () => {
 describe('preflightProblems', () => {
   const stages: PromotionStage[] = [
     { name: 'staging', targets: [target()], verify: [{ use: 'endpoint-smoke', with: { maxErrorRate: 0 } }] },
-    { name: 'production', targets: [target({ account: '333333333333', roleArn: 'arn:aws:iam::333333333333:role/p' }), target({ kind: 'eventbridge-forward', account: '333333333333', roleArn: 'arn:aws:iam::333333333333:role/p' })] },
+    {
+      name: 'production',
+      targets: [
+        target({ account: '333333333333', roleArn: 'arn:aws:iam::333333333333:role/p' }),
+        target({ kind: 'eventbridge-forward', account: '333333333333', roleArn: 'arn:aws:iam::333333333333:role/p' }),
+      ],
+    },
   ];
 
   it('passes a policy whose every target and verifier checks out', () => {
@@ -84,7 +99,7 @@ describe('preflightProblems', () => {
   it('reports every problem of every stage, each naming its stage and target', () => {
     // Prepare
     const promotion = services({
-      targets: [adapter('sagemaker-endpoint', ['sagemaker-endpoint target: must have required property \'endpointName\''])],
+      targets: [adapter('sagemaker-endpoint', ["sagemaker-endpoint target: must have required property 'endpointName'"])],
       verifiers: [verifier('endpoint-smoke', ['endpoint-smoke with at /maxErrorRate: must be <= 1'])],
       allowList: { accounts: ['222222222222'], roles: [] },
     });
@@ -108,9 +123,12 @@ describe('preflightProblems', () => {
     expect(preflightProblems(services(), [{ name: 'a', targets: [target()], verify: [{ use: 'load-test' }] }])).toEqual([
       'stage a, verify 0 (load-test): no verifier "load-test" in this deployment (available: endpoint-smoke)',
     ]);
-    expect(preflightProblems(services(), [{ name: 'a', targets: [target()] }, { name: 'a', targets: [target()] }])).toEqual([
-      'stage a is named twice (stage names identify steps in the ledger)',
-    ]);
+    expect(
+      preflightProblems(services(), [
+        { name: 'a', targets: [target()] },
+        { name: 'a', targets: [target()] },
+      ]),
+    ).toEqual(['stage a is named twice (stage names identify steps in the ledger)']);
     expect(preflightProblems(services(), [])).toEqual(['the policy names no promotion stages']);
   });
 });

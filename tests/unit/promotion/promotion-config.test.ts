@@ -21,7 +21,11 @@ describe('promotion configuration', () => {
     });
 
     // Assess
-    expect(config).toEqual({ allowList: { accounts: ['222222222222', '444444444444'], roles: ['arn:aws:iam::*:role/modelgate-*'] }, timing: {}, source: 'MODELGATE_PROMOTION_ACCOUNTS' });
+    expect(config).toEqual({
+      allowList: { accounts: ['222222222222', '444444444444'], roles: ['arn:aws:iam::*:role/modelgate-*'] },
+      timing: {},
+      source: 'MODELGATE_PROMOTION_ACCOUNTS',
+    });
   });
 
   it('then from <stateDir>/promotion.json, then the fallback', async () => {
@@ -40,7 +44,9 @@ describe('promotion configuration', () => {
   it('says where a bad configuration is and what was expected', async () => {
     // Act / Assess
     expect(() => allowListFromEnv({ MODELGATE_PROMOTION_ACCOUNTS: '2222, 333333333333' })).toThrow(/MODELGATE_PROMOTION_ACCOUNTS.*"2222" not an account id/);
-    await expect(loadPromotionConfig({ env: {}, stateDir: dirWith('{"accounts":["12"]}'), fallback: DEMO_ALLOW_LIST })).rejects.toThrow(/promotion\.json at \/accounts\/0/);
+    await expect(loadPromotionConfig({ env: {}, stateDir: dirWith('{"accounts":["12"]}'), fallback: DEMO_ALLOW_LIST })).rejects.toThrow(
+      /promotion\.json at \/accounts\/0/,
+    );
     await expect(loadPromotionConfig({ env: {}, stateDir: dirWith('{accounts'), fallback: DEMO_ALLOW_LIST })).rejects.toThrow(InvalidInputError);
     expect(() => timingFromEnv({ MODELGATE_PROMOTION_STAGE_DEADLINE_SECONDS: 'soon' })).toThrow(/MODELGATE_PROMOTION_STAGE_DEADLINE_SECONDS/);
   });
@@ -53,7 +59,10 @@ describe('promotion configuration', () => {
 
   it('reads the stage deadline and backoff from the environment', () => {
     // Act / Assess
-    expect(timingFromEnv({ MODELGATE_PROMOTION_STAGE_DEADLINE_SECONDS: '1800', MODELGATE_PROMOTION_MAX_WAIT_SECONDS: '120' })).toEqual({ stageDeadlineSeconds: 1800, maxWaitSeconds: 120 });
+    expect(timingFromEnv({ MODELGATE_PROMOTION_STAGE_DEADLINE_SECONDS: '1800', MODELGATE_PROMOTION_MAX_WAIT_SECONDS: '120' })).toEqual({
+      stageDeadlineSeconds: 1800,
+      maxWaitSeconds: 120,
+    });
     expect(allowListFromEnv({})).toBeNull();
     expect(allowListFromEnv({ MODELGATE_PROMOTION_ACCOUNTS: '' })).toEqual({ accounts: [], roles: [] });
   });

@@ -27,17 +27,36 @@ const record: PromotionRecord = {
   createdAt: '2026-11-22T09:00:00.000Z',
   serviceVersion: 'modelgate@0.1.0',
 };
-const step = (key: string, state: PromotionStep['state'], message: string): PromotionStep => ({ key, version: 2, state, message, updatedAt: '2026-11-22T09:30:00.000Z', data: {} });
+const step = (key: string, state: PromotionStep['state'], message: string): PromotionStep => ({
+  key,
+  version: 2,
+  state,
+  message,
+  updatedAt: '2026-11-22T09:30:00.000Z',
+  data: {},
+});
 
 describe('promotion event details', () => {
   it('summarise each stage and target from the steps, pending where nothing was recorded', () => {
     // Act
-    const stages = stageSummaries(record, [step('stage/staging', 'failed', 'x'), step('target/staging/0', 'starting', 'starting'), step('outcome', 'failed', 'x')]);
+    const stages = stageSummaries(record, [
+      step('stage/staging', 'failed', 'x'),
+      step('target/staging/0', 'starting', 'starting'),
+      step('outcome', 'failed', 'x'),
+    ]);
 
     // Assess
     expect(stages).toEqual([
-      { name: 'staging', state: 'failed', targets: [{ kind: 'sagemaker-endpoint', account: '222222222222', region: 'eu-west-1', state: 'in_progress', message: 'starting' }] },
-      { name: 'production', state: 'pending', targets: [expect.objectContaining({ state: 'pending', message: '' }), expect.objectContaining({ kind: 'eventbridge-forward', state: 'pending' })] },
+      {
+        name: 'staging',
+        state: 'failed',
+        targets: [{ kind: 'sagemaker-endpoint', account: '222222222222', region: 'eu-west-1', state: 'in_progress', message: 'starting' }],
+      },
+      {
+        name: 'production',
+        state: 'pending',
+        targets: [expect.objectContaining({ state: 'pending', message: '' }), expect.objectContaining({ kind: 'eventbridge-forward', state: 'pending' })],
+      },
     ]);
   });
 

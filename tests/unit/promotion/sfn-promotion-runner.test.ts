@@ -16,7 +16,9 @@ describe('SfnPromotionRunner', () => {
 
   it('starts one execution named after the promotion, with the promotion id as input', async () => {
     // Prepare
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `arn:aws:states:eu-west-1:111111111111:execution:modelgate-promotion:${ID}`, startDate: new Date() });
+    sfn
+      .on(StartExecutionCommand)
+      .resolves({ executionArn: `arn:aws:states:eu-west-1:111111111111:execution:modelgate-promotion:${ID}`, startDate: new Date() });
     const runner = new SfnPromotionRunner({ client: new SFNClient({ region: 'eu-west-1' }), stateMachineArn: MACHINE });
 
     // Act
@@ -38,7 +40,14 @@ describe('SfnPromotionRunner', () => {
 
   it('reports any other failure as an AwsCallError naming the machine and the promotion', async () => {
     // Prepare
-    sfn.on(StartExecutionCommand).rejects(new SFNServiceException({ name: 'AccessDeniedException', $fault: 'client', message: 'not authorized to perform: states:StartExecution', $metadata: { httpStatusCode: 400 } }));
+    sfn.on(StartExecutionCommand).rejects(
+      new SFNServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'not authorized to perform: states:StartExecution',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const runner = new SfnPromotionRunner({ client: new SFNClient({ region: 'eu-west-1' }), stateMachineArn: MACHINE });
 
     // Act

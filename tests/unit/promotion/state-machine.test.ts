@@ -29,7 +29,11 @@ interface State {
   CausePath?: string;
   Error?: string;
 }
-const definition = fragment.resources.Resources['PromotionStateMachine']!.Properties['Definition'] as { StartAt: string; TimeoutSeconds: number; States: Record<string, State> };
+const definition = fragment.resources.Resources['PromotionStateMachine']!.Properties['Definition'] as {
+  StartAt: string;
+  TimeoutSeconds: number;
+  States: Record<string, State>;
+};
 
 /** Walks the machine with `advance` answering each Advance task; returns the path and the waits. */
 const walk = (answers: Array<{ state: string; waitSeconds: number; reason: string }>) => {
@@ -91,14 +95,27 @@ describe('the promotion state machine', () => {
 
   it('names only values that serverless/promotion-params.cjs exports', async () => {
     // Prepare
-    const params = createRequire(import.meta.url)(join(ROOT, 'serverless/promotion-params.cjs')) as Record<string, (o: { resolveVariable: (v: string) => Promise<unknown> }) => Promise<unknown>>;
+    const params = createRequire(import.meta.url)(join(ROOT, 'serverless/promotion-params.cjs')) as Record<
+      string,
+      (o: { resolveVariable: (v: string) => Promise<unknown> }) => Promise<unknown>
+    >;
     const named = [...text.matchAll(/\$\{file\(\.\/serverless\/promotion-params\.cjs\):(\w+)\}/g)].map((m) => m[1]!);
-    const resolveVariable = async (v: string) => ({ 'param:modelPackageGroupPrefix': 'churn-', 'param:promotionRoleArns': 'arn:aws:iam::222222222222:role/modelgate-promoter' } as Record<string, unknown>)[v];
+    const resolveVariable = async (v: string) =>
+      (
+        ({ 'param:modelPackageGroupPrefix': 'churn-', 'param:promotionRoleArns': 'arn:aws:iam::222222222222:role/modelgate-promoter' }) as Record<
+          string,
+          unknown
+        >
+      )[v];
 
     // Act / Assess
     expect(named.length).toBeGreaterThan(3);
     for (const name of named) expect(typeof params[name]).toBe('function');
-    expect(await params['promoteDetail']!({ resolveVariable })).toEqual({ ModelApprovalStatus: ['Approved'], ModelPackageStatus: ['Completed'], ModelPackageGroupName: [{ prefix: 'churn-' }] });
+    expect(await params['promoteDetail']!({ resolveVariable })).toEqual({
+      ModelApprovalStatus: ['Approved'],
+      ModelPackageStatus: ['Completed'],
+      ModelPackageGroupName: [{ prefix: 'churn-' }],
+    });
     expect(await params['promotionRoleArns']!({ resolveVariable })).toEqual(['arn:aws:iam::222222222222:role/modelgate-promoter']);
     expect(await params['verifyKeyArns']!({ resolveVariable })).toEqual([expect.stringMatching(/^arn:aws:kms:.*:000000000000:key\//)]);
     await expect(params['promotionRoleArns']!({ resolveVariable: async () => 'arn:aws:iam::*:role/x' })).rejects.toThrow(/promotionRoleArns/);

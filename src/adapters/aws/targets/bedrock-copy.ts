@@ -29,19 +29,7 @@ import { BEDROCK_CLIENT_TOKEN_MAX, BEDROCK_NAME_MAX, clientToken, resourceName }
 import { sessionNameFor } from './role-assumer.js';
 import type { RoleTarget } from './role-assumer.js';
 import type { ClientsFor } from './target-clients.js';
-import {
-  arnAccount,
-  call,
-  dryRun,
-  failed,
-  failedOrThrow,
-  inProgress,
-  invalidOptions,
-  present,
-  schemaProblems,
-  succeeded,
-  tagValue,
-} from './target-support.js';
+import { arnAccount, call, dryRun, failed, failedOrThrow, inProgress, invalidOptions, present, schemaProblems, succeeded, tagValue } from './target-support.js';
 
 const KIND = 'bedrock-copy';
 const CUSTOM_MODEL_ARN = /^arn:aws[a-z-]*:bedrock:([a-z0-9-]+):(\d{12}):custom-model\/.+$/;
@@ -102,7 +90,9 @@ export class BedrockCopyTarget implements HostingTarget {
       `share ${source} with account ${target.account} through AWS RAM (share ${names.shareName}, as ${String(target['sourceAccountRoleArn'])})`,
       `copy it to ${target.region} in account ${target.account} as ${names.targetModelName} (as ${target.roleArn}) and wait for the copy job`,
       ...(pt
-        ? [`buy provisioned throughput ${names.provisionedModelName}: ${pt.modelUnits} model unit(s)${pt.commitmentDuration ? `, ${pt.commitmentDuration} commitment` : ', no commitment'}; wait for InService`]
+        ? [
+            `buy provisioned throughput ${names.provisionedModelName}: ${pt.modelUnits} model unit(s)${pt.commitmentDuration ? `, ${pt.commitmentDuration} commitment` : ', no commitment'}; wait for InService`,
+          ]
         : []),
     ];
   }
@@ -112,10 +102,17 @@ export class BedrockCopyTarget implements HostingTarget {
     const problems = this.validate(target);
     if (problems.length > 0) return invalidOptions(KIND, problems);
     const source = sourceModelArnOf(target, ctx);
-    if (!source) return failed(`${KIND} needs sourceModelArn: the subject ${ctx.subject.arn} is a ${ctx.subject.kind}, not a Bedrock custom model; nothing was created`, {});
+    if (!source)
+      return failed(
+        `${KIND} needs sourceModelArn: the subject ${ctx.subject.arn} is a ${ctx.subject.kind}, not a Bedrock custom model; nothing was created`,
+        {},
+      );
     if (!CUSTOM_MODEL_ARN.test(source)) return failed(`${KIND}: ${source} is not a Bedrock custom model ARN; nothing was created`, {});
     if (arnAccount(source) !== arnAccount(String(target['sourceAccountRoleArn']))) {
-      return failed(`${KIND}: sourceAccountRoleArn ${String(target['sourceAccountRoleArn'])} is not in the account that owns ${source}; nothing was created`, {});
+      return failed(
+        `${KIND}: sourceAccountRoleArn ${String(target['sourceAccountRoleArn'])} is not in the account that owns ${source}; nothing was created`,
+        {},
+      );
     }
     const names = copyStepNames(target, ctx);
     return this.#advance(target, ctx, { phase: 'sharing', sourceModelArn: source, shareName: names.shareName, targetModelName: names.targetModelName });
@@ -163,7 +160,10 @@ export class BedrockCopyTarget implements HostingTarget {
           statusMessage = association?.statusMessage;
         }
         if (status !== 'ASSOCIATED' && status !== 'ASSOCIATING') {
-          return failed(`${doing}: RAM association is ${status}${statusMessage ? ` (${statusMessage})` : ''} — are both accounts in one AWS Organization with RAM sharing enabled?`, resources);
+          return failed(
+            `${doing}: RAM association is ${status}${statusMessage ? ` (${statusMessage})` : ''} — are both accounts in one AWS Organization with RAM sharing enabled?`,
+            resources,
+          );
         }
         if (status === 'ASSOCIATING') return inProgress(`${doing}: RAM association ASSOCIATING`, resources);
         resources['phase'] = 'copying';
@@ -199,9 +199,7 @@ export class BedrockCopyTarget implements HostingTarget {
         resources['phase'] = 'done';
         return succeeded(`copied ${sourceArn} and provisioned ${ptArn} (InService)`, resources);
       }
-      return resources['phase'] === 'done'
-        ? succeeded('already done', resources)
-        : failed(`unknown phase ${JSON.stringify(resources['phase'])}`, resources);
+      return resources['phase'] === 'done' ? succeeded('already done', resources) : failed(`unknown phase ${JSON.stringify(resources['phase'])}`, resources);
     } catch (err) {
       return failedOrThrow(err, doing, resources);
     }
@@ -212,7 +210,13 @@ export class BedrockCopyTarget implements HostingTarget {
     const targetModelName = resources['targetModelName']!;
     const listed = await call('Bedrock', 'ListModelCopyJobs', targetModelName, () =>
       bedrock.send(
-        new ListModelCopyJobsCommand({ sourceModelArnEquals: sourceModelArn, targetModelNameContains: targetModelName, sortBy: 'CreationTime', sortOrder: 'Descending', maxResults: 50 }),
+        new ListModelCopyJobsCommand({
+          sourceModelArnEquals: sourceModelArn,
+          targetModelNameContains: targetModelName,
+          sortBy: 'CreationTime',
+          sortOrder: 'Descending',
+          maxResults: 50,
+        }),
       ),
     );
     const existing = listed.modelCopyJobSummaries?.find((j) => j.targetModelName === targetModelName);

@@ -66,7 +66,9 @@ export class BedrockImportTarget implements HostingTarget {
     const problems = schemaProblems(validateOptions, target, KIND);
     const role = target['importRoleArn'];
     if (problems.length === 0 && typeof role === 'string' && arnAccount(role) !== target.account) {
-      problems.push(`${KIND} target: importRoleArn ${role} is not in the hosting account ${target.account} (Bedrock assumes an import role of the account that imports)`);
+      problems.push(
+        `${KIND} target: importRoleArn ${role} is not in the hosting account ${target.account} (Bedrock assumes an import role of the account that imports)`,
+      );
     }
     return problems;
   }

@@ -5,12 +5,7 @@
  * with RAM sharing enabled, no invitation needs accepting (`allowExternalPrincipals: false` keeps
  * it that way: a share outside the organization is refused rather than left pending).
  */
-import {
-  AssociateResourceShareCommand,
-  CreateResourceShareCommand,
-  GetResourceShareAssociationsCommand,
-  GetResourceSharesCommand,
-} from '@aws-sdk/client-ram';
+import { AssociateResourceShareCommand, CreateResourceShareCommand, GetResourceShareAssociationsCommand, GetResourceSharesCommand } from '@aws-sdk/client-ram';
 import type { RAMClient } from '@aws-sdk/client-ram';
 import { AwsCallError } from '../aws-call-error.js';
 import { call } from './target-support.js';
@@ -76,7 +71,9 @@ export const ensureModelShare = async (ram: RAMClient, req: ModelShareRequest): 
   const association = await principalAssociation(ram, arn, req.principal);
   if (association && LIVE_ASSOCIATION.has(association.status)) return { resourceShareArn: arn, ...association, created: false };
   await call('RAM', 'AssociateResourceShare', arn, () =>
-    ram.send(new AssociateResourceShareCommand({ resourceShareArn: arn, principals: [req.principal], resourceArns: [req.modelArn], clientToken: req.clientToken })),
+    ram.send(
+      new AssociateResourceShareCommand({ resourceShareArn: arn, principals: [req.principal], resourceArns: [req.modelArn], clientToken: req.clientToken }),
+    ),
   );
   return { resourceShareArn: arn, status: 'ASSOCIATING', created: false };
 };

@@ -129,7 +129,11 @@ export class EndpointSmokeVerifier implements StageVerifier {
     const endpoints = targets.filter((t) => t.target.kind === 'sagemaker-endpoint');
     if (endpoints.length === 0) return refuse(`stage ${ctx.stage} has no sagemaker-endpoint target to test`);
     if (ctx.dryRun) {
-      return { passed: true, message: `${ENDPOINT_SMOKE_ID}: dry run, invoked nothing; it would send ${c.requests} request(s) to each of ${endpoints.length} endpoint(s)`, metrics: {} };
+      return {
+        passed: true,
+        message: `${ENDPOINT_SMOKE_ID}: dry run, invoked nothing; it would send ${c.requests} request(s) to each of ${endpoints.length} endpoint(s)`,
+        metrics: {},
+      };
     }
     const notReady = endpoints.filter((t) => t.progress.state !== 'succeeded' || !t.progress.resources['endpointName']);
     if (notReady.length > 0) {
@@ -233,7 +237,10 @@ export class EndpointSmokeVerifier implements StageVerifier {
     }
     const scheme = uri.split(':', 1)[0] ?? '';
     const store = this.#artifacts.find((s) => s.schemes.includes(scheme));
-    if (!store) throw new Error(`sample payload ${uri}: no artifact store serves "${scheme}:" here (expected ${this.#artifacts.flatMap((s) => s.schemes).join(', ') || 'a configured store'})`);
+    if (!store)
+      throw new Error(
+        `sample payload ${uri}: no artifact store serves "${scheme}:" here (expected ${this.#artifacts.flatMap((s) => s.schemes).join(', ') || 'a configured store'})`,
+      );
     const chunks: Uint8Array[] = [];
     for await (const chunk of await store.open(uri, { maxBytes: MAX_PAYLOAD_BYTES })) chunks.push(chunk);
     return { payload: Buffer.concat(chunks), payloadFrom: uri };

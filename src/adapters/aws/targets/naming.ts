@@ -22,8 +22,7 @@ const DIGEST_CHARS = 10;
 const TOKEN_SHAPE = /^[A-Za-z0-9](?:-?[A-Za-z0-9])*$/;
 
 /** The first `length` hex characters of sha256(`text`). */
-export const tokenDigest = (text: string, length = DIGEST_CHARS): string =>
-  createHash('sha256').update(text, 'utf8').digest('hex').slice(0, length);
+export const tokenDigest = (text: string, length = DIGEST_CHARS): string => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, length);
 
 /**
  * A resource name from readable `parts` and the step token: `[A-Za-z0-9]` runs joined by single

@@ -108,7 +108,11 @@ export class StsRoleAssumer implements RoleAssumer {
       throw new RefusedError(`promotion into account ${target.account} refused: ${problems.join('; ')}`);
     }
     if (!SESSION_NAME.test(sessionName)) {
-      throw new InvalidInputError(`session name ${JSON.stringify(sessionName)} is not usable`, 'AssumeRole RoleSessionName', '2–64 characters of [\\w+=,.@-] (see sessionNameFor)');
+      throw new InvalidInputError(
+        `session name ${JSON.stringify(sessionName)} is not usable`,
+        'AssumeRole RoleSessionName',
+        '2–64 characters of [\\w+=,.@-] (see sessionNameFor)',
+      );
     }
     const key = `${target.roleArn}\n${target.externalId}\n${sessionName}`;
     const cached = this.#cache.get(key);

@@ -103,7 +103,9 @@ export class SageMakerEndpointTarget implements HostingTarget {
     const problems = schemaProblems(validateOptions, target, KIND);
     const roleArn = target['executionRoleArn'];
     if (problems.length === 0 && typeof roleArn === 'string' && arnAccount(roleArn) !== target.account) {
-      problems.push(`${KIND} target: executionRoleArn ${roleArn} is not in the hosting account ${target.account} (SageMaker passes a role of the account that creates the model)`);
+      problems.push(
+        `${KIND} target: executionRoleArn ${roleArn} is not in the hosting account ${target.account} (SageMaker passes a role of the account that creates the model)`,
+      );
     }
     return problems;
   }
@@ -152,9 +154,7 @@ export class SageMakerEndpointTarget implements HostingTarget {
 
       doing = `creating endpoint config ${endpointConfigName}`;
       // undefined: this step's config carries no record (made by hand?) — then rollback does nothing.
-      const previousConfig = alreadyOurs
-        ? await this.#recordedPrevious(sagemaker, endpointConfigName)
-        : (endpoint?.EndpointConfigName ?? NO_PREVIOUS);
+      const previousConfig = alreadyOurs ? await this.#recordedPrevious(sagemaker, endpointConfigName) : (endpoint?.EndpointConfigName ?? NO_PREVIOUS);
       await this.#ensureConfig(sagemaker, ctx, endpointConfigName, modelName, o, previousConfig ?? 'unknown');
 
       resources['createdEndpoint'] = previousConfig === undefined ? 'unknown' : String(previousConfig === NO_PREVIOUS);
@@ -200,7 +200,12 @@ export class SageMakerEndpointTarget implements HostingTarget {
           return keep(succeeded(`endpoint ${endpointName} is InService on ${want}${rollingBackTo ? ' (rolled back)' : ''}`, resources));
         }
         // Blue/green keeps the old fleet when the new one fails: InService, but on the old config.
-        return keep(failed(`endpoint ${endpointName} is InService on ${ep.EndpointConfigName ?? 'an unknown config'}, not ${want}: the change did not take${reason}`, resources));
+        return keep(
+          failed(
+            `endpoint ${endpointName} is InService on ${ep.EndpointConfigName ?? 'an unknown config'}, not ${want}: the change did not take${reason}`,
+            resources,
+          ),
+        );
       }
       if (status === 'Failed' || status === 'UpdateRollbackFailed' || status === 'OutOfService' || status === 'Deleting') {
         return keep(failed(`endpoint ${endpointName} is ${status}${reason || ' (no FailureReason given)'}`, resources));
@@ -224,21 +229,29 @@ export class SageMakerEndpointTarget implements HostingTarget {
         if (!ep) return failed(`cannot roll back: endpoint ${endpointName} no longer exists`, progress.resources, progress.previous);
         // A failed blue/green update leaves the endpoint on the old fleet: nothing to redeploy then.
         if (ep.EndpointStatus === 'InService' && ep.EndpointConfigName === previousConfig) {
-          return succeeded(`endpoint ${endpointName} already runs ${previousConfig}: nothing to roll back`, { ...progress.resources, rollingBackTo: previousConfig }, progress.previous);
+          return succeeded(
+            `endpoint ${endpointName} already runs ${previousConfig}: nothing to roll back`,
+            { ...progress.resources, rollingBackTo: previousConfig },
+            progress.previous,
+          );
         }
         await call('SageMaker', 'UpdateEndpoint', endpointName, () =>
           sagemaker.send(new UpdateEndpointCommand({ EndpointName: endpointName, EndpointConfigName: previousConfig })),
         );
-        return inProgress(`rolling endpoint ${endpointName} back to ${previousConfig}`, { ...progress.resources, rollingBackTo: previousConfig }, progress.previous);
+        return inProgress(
+          `rolling endpoint ${endpointName} back to ${previousConfig}`,
+          { ...progress.resources, rollingBackTo: previousConfig },
+          progress.previous,
+        );
       }
       if (createdEndpoint === 'true') {
         const deleted = await describeOrUndefined('SageMaker', 'DeleteEndpoint', endpointName, () =>
           sagemaker.send(new DeleteEndpointCommand({ EndpointName: endpointName })),
         );
-        return succeeded(
-          deleted ? `deleted endpoint ${endpointName}, which this promotion had created` : `endpoint ${endpointName} was already gone`,
-          { ...progress.resources, deleted: 'true' },
-        );
+        return succeeded(deleted ? `deleted endpoint ${endpointName}, which this promotion had created` : `endpoint ${endpointName} was already gone`, {
+          ...progress.resources,
+          deleted: 'true',
+        });
       }
       return succeeded(
         `nothing rolled back: endpoint ${endpointName} has no recorded previous config and was not created by this promotion (createdEndpoint=${createdEndpoint ?? 'unset'}); check it by hand`,
@@ -251,7 +264,9 @@ export class SageMakerEndpointTarget implements HostingTarget {
   }
 
   async #ensureModel(sagemaker: SageMakerClient, ctx: TargetContext, modelName: string, o: EndpointOptions): Promise<void> {
-    const existing = await describeOrUndefined('SageMaker', 'DescribeModel', modelName, () => sagemaker.send(new DescribeModelCommand({ ModelName: modelName })));
+    const existing = await describeOrUndefined('SageMaker', 'DescribeModel', modelName, () =>
+      sagemaker.send(new DescribeModelCommand({ ModelName: modelName })),
+    );
     if (existing) return;
     await createOrExists('SageMaker', 'CreateModel', modelName, () =>
       sagemaker.send(
@@ -282,7 +297,13 @@ export class SageMakerEndpointTarget implements HostingTarget {
         new CreateEndpointConfigCommand({
           EndpointConfigName: configName,
           ProductionVariants: [
-            { VariantName: o.variantName, ModelName: modelName, InstanceType: o.instanceType as ProductionVariantInstanceType, InitialInstanceCount: o.instanceCount, InitialVariantWeight: 1 },
+            {
+              VariantName: o.variantName,
+              ModelName: modelName,
+              InstanceType: o.instanceType as ProductionVariantInstanceType,
+              InitialInstanceCount: o.instanceCount,
+              InitialVariantWeight: 1,
+            },
           ],
           Tags: [...provenanceTags(ctx), { Key: PREVIOUS_CONFIG_TAG, Value: previousConfig }],
         }),

@@ -105,7 +105,8 @@ export class SageMakerRegistryTarget implements HostingTarget {
         sagemaker.send(new DescribeModelPackageGroupCommand({ ModelPackageGroupName: group })),
       );
       if (!existingGroup) {
-        const description = (target['modelPackageGroupDescription'] as string | undefined) ?? `Versions promoted by modelgate from ${ctx.subject.group} (${ctx.subject.account})`;
+        const description =
+          (target['modelPackageGroupDescription'] as string | undefined) ?? `Versions promoted by modelgate from ${ctx.subject.group} (${ctx.subject.account})`;
         await createOrExists('SageMaker', 'CreateModelPackageGroup', group, () =>
           sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group, ModelPackageGroupDescription: description.slice(0, 1024) })),
         );
@@ -144,7 +145,9 @@ export class SageMakerRegistryTarget implements HostingTarget {
     if (!arn) return failed('progress names no model package to wait for (was start run?)', progress.resources);
     try {
       const { sagemaker } = await this.#clientsFor(target, sessionNameFor(ctx.runId));
-      const pkg = await describeOrUndefined('SageMaker', 'DescribeModelPackage', arn, () => sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn })));
+      const pkg = await describeOrUndefined('SageMaker', 'DescribeModelPackage', arn, () =>
+        sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn })),
+      );
       if (!pkg) return failed(`${arn} no longer exists`, progress.resources);
       const status = pkg.ModelPackageStatus ?? 'unknown';
       if (status === 'Completed') return succeeded(`${arn} is registered, Approved`, progress.resources);

@@ -14,8 +14,7 @@ import { AwsCallError, awsErrorCode, awsErrorMessage } from '../aws-call-error.j
 export { ROLE_ARN_PATTERN, SAGEMAKER_NAME_PATTERN } from '../../../core/promotion/target-options.js';
 
 /** Schema problems of `target` as `<kind> target at <path>: <problem>` lines. */
-export const schemaProblems = (validate: ValidateFunction, target: PromotionTarget, kind: string): string[] =>
-  problemsOf(validate, target, `${kind} target`);
+export const schemaProblems = (validate: ValidateFunction, target: PromotionTarget, kind: string): string[] => problemsOf(validate, target, `${kind} target`);
 
 /** The account of an ARN (`arn:partition:service:region:account:...`), or undefined. */
 export const arnAccount = (arn: string): string | undefined => /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
@@ -53,12 +52,7 @@ export const invalidOptions = (kind: string, problems: string[]): TargetProgress
  * A step's failure as progress: terminal AWS failures become `failed` naming what was being done;
  * transient ones and anything else (RefusedError, bugs) are rethrown for the caller to retry or report.
  */
-export const failedOrThrow = (
-  err: unknown,
-  doing: string,
-  resources: Record<string, string>,
-  previous?: Record<string, string>,
-): TargetProgress => {
+export const failedOrThrow = (err: unknown, doing: string, resources: Record<string, string>, previous?: Record<string, string>): TargetProgress => {
   if (err instanceof AwsCallError && !err.retryable) return failed(`${doing}: ${err.message}`, resources, previous);
   throw err;
 };
@@ -126,6 +120,4 @@ export const provenanceTags = (ctx: TargetContext): Array<{ Key: string; Value: 
 
 /** Whether the subject is a SageMaker model package (the SageMaker targets need one). */
 export const needsModelPackage = (kind: string, ctx: TargetContext): string | undefined =>
-  ctx.subject.kind === 'sagemaker-model-package'
-    ? undefined
-    : `${kind} promotes SageMaker model packages; ${ctx.subject.arn} is a ${ctx.subject.kind}`;
+  ctx.subject.kind === 'sagemaker-model-package' ? undefined : `${kind} promotes SageMaker model packages; ${ctx.subject.arn} is a ${ctx.subject.kind}`;

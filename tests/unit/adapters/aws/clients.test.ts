@@ -96,7 +96,10 @@ describe('client factories: endpoints come from the SDK', () => {
 
     // Assess
     expect(request).toMatchObject({ hostname: '127.0.0.1', port: 4567 });
-    expect(JSON.parse(typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body as Uint8Array))).toEqual({ TableName: 'runs', Item: { pk: { S: 'run-1' }, n: { N: '3' } } });
+    expect(JSON.parse(typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body as Uint8Array))).toEqual({
+      TableName: 'runs',
+      Item: { pk: { S: 'run-1' }, n: { N: '3' } },
+    });
   });
 });
 

@@ -58,8 +58,16 @@ describe('AwsCrossAccountProbe.tryAssume', () => {
     // Act
     const r = await probe().tryAssume(ROLE, 'modelgate-staging', 'modelgate-doctor');
     // Assess
-    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toEqual({ RoleArn: ROLE, RoleSessionName: 'modelgate-doctor', ExternalId: 'modelgate-staging', DurationSeconds: 900 });
-    expect(r).toEqual({ ok: true, value: { roleArn: ROLE, sessionArn: 'arn:aws:sts::222222222222:assumed-role/modelgate-promoter/modelgate-doctor', expiresAt: '2026-11-22T10:15:00.000Z' } });
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toEqual({
+      RoleArn: ROLE,
+      RoleSessionName: 'modelgate-doctor',
+      ExternalId: 'modelgate-staging',
+      DurationSeconds: 900,
+    });
+    expect(r).toEqual({
+      ok: true,
+      value: { roleArn: ROLE, sessionArn: 'arn:aws:sts::222222222222:assumed-role/modelgate-promoter/modelgate-doctor', expiresAt: '2026-11-22T10:15:00.000Z' },
+    });
     expect(JSON.stringify(r)).not.toMatch(/SECRET|SESSION-TOKEN|ASIAEXAMPLE/);
   });
 

@@ -96,7 +96,10 @@ describe('EventBridgePublisher', () => {
     await publisher({ baseDelayMs: 100 }, sleeps).publish(events(4));
 
     // Assess
-    expect(sentRunIds()).toEqual([['run-0', 'run-1', 'run-2', 'run-3'], ['run-1', 'run-3']]);
+    expect(sentRunIds()).toEqual([
+      ['run-0', 'run-1', 'run-2', 'run-3'],
+      ['run-1', 'run-3'],
+    ]);
     expect(sleeps).toEqual([50]);
   });
 
@@ -107,7 +110,9 @@ describe('EventBridgePublisher', () => {
     const input = [...events(2), { detailType: 'Model Rejected', detail: { runId: 'run-2' }, resources: [ARN] }];
 
     // Act
-    const error = await publisher({ maxAttempts: 3, baseDelayMs: 100, random: () => 0.99 }, sleeps).publish(input).catch((e: unknown) => e);
+    const error = await publisher({ maxAttempts: 3, baseDelayMs: 100, random: () => 0.99 }, sleeps)
+      .publish(input)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(PublishError);
@@ -124,7 +129,9 @@ describe('EventBridgePublisher', () => {
     eventbridge.on(PutEventsCommand).callsFake(failSome(new Set(['run-0']), 'AccessDeniedException'));
 
     // Act
-    const error = await publisher().publish(events(2)).catch((e: unknown) => e);
+    const error = await publisher()
+      .publish(events(2))
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(PublishError);
@@ -138,7 +145,9 @@ describe('EventBridgePublisher', () => {
     const input = [...events(3), { detailType: 'Model Evaluation Completed With Findings', detail: { blob: 'y'.repeat(300 * 1024) } }];
 
     // Act
-    const error = await publisher().publish(input).catch((e: unknown) => e);
+    const error = await publisher()
+      .publish(input)
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(EventTooLargeError);
@@ -159,7 +168,9 @@ describe('EventBridgePublisher', () => {
     eventbridge.on(PutEventsCommand).rejects(cause);
 
     // Act
-    const error = await publisher().publish(events(1)).catch((e: unknown) => e);
+    const error = await publisher()
+      .publish(events(1))
+      .catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(AwsCallError);

@@ -99,7 +99,9 @@ describe('KmsSigner.sign', () => {
     const cause = new KMSInternalException({ $metadata: { httpStatusCode: 500 }, message: 'internal error' });
     kms.on(SignCommand).rejects(cause);
     // Act
-    const error = await signer().sign(message('x')).catch((e: unknown) => e);
+    const error = await signer()
+      .sign(message('x'))
+      .catch((e: unknown) => e);
     // Assess
     expect(error).toBeInstanceOf(AwsCallError);
     expect(error).toMatchObject({ operation: 'Sign', resource: KEY, code: 'KMSInternalException', retryable: true, cause });
@@ -109,7 +111,9 @@ describe('KmsSigner.sign', () => {
     // Prepare
     kms.on(SignCommand).rejects(new DisabledException({ $metadata: { httpStatusCode: 400 }, message: `${KEY} is disabled.` }));
     // Act
-    const error = await signer().sign(message('x')).catch((e: unknown) => e);
+    const error = await signer()
+      .sign(message('x'))
+      .catch((e: unknown) => e);
     // Assess
     expect(error).toMatchObject({ name: 'AwsCallError', code: 'DisabledException', retryable: false });
     expect((error as Error).message).toContain(`KMS Sign on ${KEY} failed: DisabledException`);
@@ -117,9 +121,19 @@ describe('KmsSigner.sign', () => {
 
   it('refuses an answer without a signature or from another key', async () => {
     // Prepare
-    kms.on(SignCommand).resolvesOnce({ KeyId: KEY, SigningAlgorithm: 'ECDSA_SHA_256' }).resolvesOnce({ KeyId: OLD_KEY, Signature: new Uint8Array([48, 1]), SigningAlgorithm: 'ECDSA_SHA_256' });
+    kms
+      .on(SignCommand)
+      .resolvesOnce({ KeyId: KEY, SigningAlgorithm: 'ECDSA_SHA_256' })
+      .resolvesOnce({ KeyId: OLD_KEY, Signature: new Uint8Array([48, 1]), SigningAlgorithm: 'ECDSA_SHA_256' });
     // Act
-    const errors = [await signer().sign(message('x')).catch((e: unknown) => e), await signer().sign(message('x')).catch((e: unknown) => e)];
+    const errors = [
+      await signer()
+        .sign(message('x'))
+        .catch((e: unknown) => e),
+      await signer()
+        .sign(message('x'))
+        .catch((e: unknown) => e),
+    ];
     // Assess
     expect((errors[0] as Error).message).toMatch(/returned no signature/);
     expect((errors[1] as Error).message).toMatch(`was answered by key ${OLD_KEY}`);
@@ -162,7 +176,11 @@ describe('KmsSigner.verify', () => {
     const m = message('y');
     const signature = await s.sign(m);
     // Act
-    const results = [await s.verify(m, signature, FOREIGN_KEY, ECDSA_SHA_256), await s.verify(m, signature, KEY, 'Ed25519'), await s.verify(m, new Uint8Array(), KEY, ECDSA_SHA_256)];
+    const results = [
+      await s.verify(m, signature, FOREIGN_KEY, ECDSA_SHA_256),
+      await s.verify(m, signature, KEY, 'Ed25519'),
+      await s.verify(m, new Uint8Array(), KEY, ECDSA_SHA_256),
+    ];
     // Assess
     expect(results).toEqual([false, false, false]);
     expect(kms.commandCalls(VerifyCommand)).toHaveLength(0);
@@ -180,11 +198,15 @@ describe('KmsSigner.verify', () => {
 
   it('is false for a key KMS does not know (deleted) and a key that is not a signing key', async () => {
     // Prepare
-    kms.on(VerifyCommand)
+    kms
+      .on(VerifyCommand)
       .rejectsOnce(new NotFoundException({ $metadata: { httpStatusCode: 400 }, message: `Key '${KEY}' does not exist` }))
       .rejectsOnce(serviceError('InvalidKeyUsageException', 400, 'client'));
     // Act
-    const results = [await signer().verify(message('q'), new Uint8Array([1]), KEY, ECDSA_SHA_256), await signer().verify(message('q'), new Uint8Array([1]), KEY, ECDSA_SHA_256)];
+    const results = [
+      await signer().verify(message('q'), new Uint8Array([1]), KEY, ECDSA_SHA_256),
+      await signer().verify(message('q'), new Uint8Array([1]), KEY, ECDSA_SHA_256),
+    ];
     // Assess
     expect(results).toEqual([false, false]);
   });
@@ -198,7 +220,9 @@ describe('KmsSigner.verify', () => {
     const cause = serviceError(name, status, fault);
     kms.on(VerifyCommand).rejects(cause);
     // Act
-    const error = await signer().verify(message('w'), new Uint8Array([1]), KEY, ECDSA_SHA_256).catch((e: unknown) => e);
+    const error = await signer()
+      .verify(message('w'), new Uint8Array([1]), KEY, ECDSA_SHA_256)
+      .catch((e: unknown) => e);
     // Assess
     expect(error).toBeInstanceOf(AwsCallError);
     expect(error).toMatchObject({ operation: 'Verify', code: name, retryable, cause });
@@ -230,6 +254,8 @@ describe('KmsSigner configuration', () => {
     const client = createKmsClient({ env: {}, config: { region: 'eu-west-1' } });
     // Act + Assess
     expect(() => new KmsSigner({ client, keyId: 'arn:aws:kms:eu-west-1:111111111111:alias/modelgate-decisions' })).toThrow(InvalidInputError);
-    expect(() => new KmsSigner({ client, keyId: KEY, trustedKeyIds: ['alias/old'] })).toThrow(/KmsSigner trustedKeyIds\[0\]: "alias\/old" is not a KMS key ARN/);
+    expect(() => new KmsSigner({ client, keyId: KEY, trustedKeyIds: ['alias/old'] })).toThrow(
+      /KmsSigner trustedKeyIds\[0\]: "alias\/old" is not a KMS key ARN/,
+    );
   });
 });

@@ -66,7 +66,12 @@ const describeOutput = (group: string, version: number, extra: Partial<DescribeM
   ...extra,
 });
 
-const summary = (group: string, version: number, status: 'Approved' | 'PendingManualApproval' = 'Approved', packageStatus: 'Completed' | 'Deleting' | 'Failed' = 'Completed') => ({
+const summary = (
+  group: string,
+  version: number,
+  status: 'Approved' | 'PendingManualApproval' = 'Approved',
+  packageStatus: 'Completed' | 'Deleting' | 'Failed' = 'Completed',
+) => ({
   ModelPackageGroupName: group,
   ModelPackageVersion: version,
   ModelPackageArn: arnOf(group, version),
@@ -114,7 +119,10 @@ describe('SageMakerRegistry.describe', () => {
       },
       CustomerMetadataProperties: { 'modelgate:evidence:predictions': 's3://ml-data/credit-risk/12/predictions.csv' },
       Domain: 'MACHINE_LEARNING',
-      Tags: [{ Key: 'team', Value: 'risk' }, { Key: 'modelgate:policy', Value: 'credit' }],
+      Tags: [
+        { Key: 'team', Value: 'risk' },
+        { Key: 'modelgate:policy', Value: 'credit' },
+      ],
     });
     expect(pkg).not.toHaveProperty('$metadata');
     // Plain JSON: what the ledger stores and `describe-model-package` output looks like.
@@ -157,7 +165,9 @@ describe('SageMakerRegistry.describe', () => {
   });
 
   it('refuses a DescribeModelPackage answer whose fields have the wrong shape, naming the field', async () => {
-    sagemaker.on(DescribeModelPackageCommand, { ModelPackageName: CANDIDATE }).resolves(describeOutput('credit-risk', 12, { CustomerMetadataProperties: { 'modelgate:evidence:x': 7 } } as never));
+    sagemaker
+      .on(DescribeModelPackageCommand, { ModelPackageName: CANDIDATE })
+      .resolves(describeOutput('credit-risk', 12, { CustomerMetadataProperties: { 'modelgate:evidence:x': 7 } } as never));
     sagemaker.on(ListTagsCommand).resolves({ Tags: [] });
     const registry = new SageMakerRegistry({ client: new SageMakerClient({ region: 'eu-west-1' }) });
     const err = await registry.describe(CANDIDATE).catch((e: unknown) => e);

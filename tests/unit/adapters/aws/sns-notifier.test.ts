@@ -106,7 +106,12 @@ describe('SnsNotifier', () => {
   it('reports the override that stands, in the subject, the body and the attributes', async () => {
     // Prepare
     const notifier = new SnsNotifier({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: TOPIC });
-    const override = { decision: 'approve' as const, reason: 'DI waived by the fairness board', by: 'arn:aws:iam::111111111111:role/OnCall', at: '2026-11-22T11:00:00Z' };
+    const override = {
+      decision: 'approve' as const,
+      reason: 'DI waived by the fairness board',
+      by: 'arn:aws:iam::111111111111:role/OnCall',
+      at: '2026-11-22T11:00:00Z',
+    };
 
     // Act
     await notifier.notify({ subject: 'override', text: '', run: run({ override }) });
@@ -132,7 +137,12 @@ describe('SnsNotifier', () => {
 
   it('rethrows an SNS failure as AwsCallError with its cause', async () => {
     // Prepare
-    const cause = new SNSServiceException({ name: 'AuthorizationErrorException', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'not authorized to perform SNS:Publish' });
+    const cause = new SNSServiceException({
+      name: 'AuthorizationErrorException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+      message: 'not authorized to perform SNS:Publish',
+    });
     sns.on(PublishCommand).rejects(cause);
     const notifier = new SnsNotifier({ client: new SNSClient({ region: 'eu-west-1' }), topicArn: TOPIC });
 

@@ -48,7 +48,9 @@ class Accounts {
 
   install(): void {
     ram.on(GetResourceSharesCommand).callsFake(() => ({
-      resourceShares: this.share ? [{ resourceShareArn: this.share.arn, name: names.shareName, owningAccountId: RESEARCH, status: 'ACTIVE', allowExternalPrincipals: false }] : [],
+      resourceShares: this.share
+        ? [{ resourceShareArn: this.share.arn, name: names.shareName, owningAccountId: RESEARCH, status: 'ACTIVE', allowExternalPrincipals: false }]
+        : [],
     }));
     ram.on(CreateResourceShareCommand).callsFake(() => {
       this.share = { arn: SHARE_ARN, association: 'ASSOCIATING' };
@@ -65,7 +67,17 @@ class Accounts {
     });
     bedrock.on(ListModelCopyJobsCommand).callsFake(() => ({
       modelCopyJobSummaries: this.copyJob
-        ? [{ jobArn: JOB_ARN, status: this.copyJob.status, creationTime: new Date(), targetModelArn: COPY_ARN, targetModelName: names.targetModelName, sourceAccountId: RESEARCH, sourceModelArn: MODEL_ARN }]
+        ? [
+            {
+              jobArn: JOB_ARN,
+              status: this.copyJob.status,
+              creationTime: new Date(),
+              targetModelArn: COPY_ARN,
+              targetModelName: names.targetModelName,
+              sourceAccountId: RESEARCH,
+              sourceModelArn: MODEL_ARN,
+            },
+          ]
         : [],
     }));
     bedrock.on(CreateModelCopyJobCommand).callsFake(() => {
@@ -224,7 +236,9 @@ describe('bedrock-copy', () => {
 
   it('fails when RAM cannot share outside the organization, and copies nothing', async () => {
     // Prepare
-    ram.on(CreateResourceShareCommand).rejects(sdkError(RAMServiceException, 'OperationNotPermittedException', 'The principal 222222222222 is not in your organization', 400));
+    ram
+      .on(CreateResourceShareCommand)
+      .rejects(sdkError(RAMServiceException, 'OperationNotPermittedException', 'The principal 222222222222 is not in your organization', 400));
 
     // Act
     const progress = await copy.start(target, ctx);

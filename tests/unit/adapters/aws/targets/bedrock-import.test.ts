@@ -136,6 +136,9 @@ describe('bedrock-import', () => {
     const progress = await importer.start(target, ctx);
 
     // Assess
-    expect(progress).toMatchObject({ state: 'failed', message: expect.stringMatching(/starting import job .*Bedrock CreateModelImportJob .*AccessDeniedException.*iam:PassRole/) });
+    expect(progress).toMatchObject({
+      state: 'failed',
+      message: expect.stringMatching(/starting import job .*Bedrock CreateModelImportJob .*AccessDeniedException.*iam:PassRole/),
+    });
   });
 });

@@ -45,7 +45,11 @@ beforeEach(() => {
     const step = script.shift() ?? 50;
     clock += Math.abs(step);
     if (step < 0) {
-      throw new ModelError({ $metadata: { httpStatusCode: 424 }, message: 'Received server error (500) from primary with message "boom"', OriginalStatusCode: 500 });
+      throw new ModelError({
+        $metadata: { httpStatusCode: 424 },
+        message: 'Received server error (500) from primary with message "boom"',
+        OriginalStatusCode: 500,
+      });
     }
     return { ContentType: 'text/csv', Body: new TextEncoder().encode('0.12') };
   });
@@ -113,11 +117,9 @@ describe('endpoint-smoke run', () => {
 
   it('uses an inline payload and content type from the policy, and the number of requests asked for', async () => {
     // Act
-    const result = await verifier().run(
-      { payload: '{"features":[1,2]}', contentType: 'application/json', requests: 3 },
-      stepContext(),
-      [{ target: endpoint, progress: deployed }],
-    );
+    const result = await verifier().run({ payload: '{"features":[1,2]}', contentType: 'application/json', requests: 3 }, stepContext(), [
+      { target: endpoint, progress: deployed },
+    ]);
 
     // Assess
     expect(result.passed).toBe(true);
@@ -129,7 +131,9 @@ describe('endpoint-smoke run', () => {
     // Act
     const noEndpoint = await verifier().run({}, ctxWithSample(), [{ target: hostTarget('eventbridge-forward'), progress: deployed }]);
     const notReady = await verifier().run({}, ctxWithSample(), [{ target: endpoint, progress: { ...deployed, state: 'failed' } }]);
-    const noPayload = await verifier().run({}, stepContext({ modelPackage: sourcePackage({ CustomerMetadataProperties: {} }) }), [{ target: endpoint, progress: deployed }]);
+    const noPayload = await verifier().run({}, stepContext({ modelPackage: sourcePackage({ CustomerMetadataProperties: {} }) }), [
+      { target: endpoint, progress: deployed },
+    ]);
 
     // Assess
     expect(noEndpoint).toMatchObject({ passed: false, message: expect.stringMatching(/no sagemaker-endpoint target/) });

@@ -67,7 +67,9 @@ describe('eventbridge-forward', () => {
 
     // Act
     const refusedEntry = await forward.start(target, ctx);
-    events.on(PutEventsCommand).rejects(sdkError(EventBridgeServiceException, 'AccessDeniedException', 'User is not authorized to perform: events:PutEvents', 403));
+    events
+      .on(PutEventsCommand)
+      .rejects(sdkError(EventBridgeServiceException, 'AccessDeniedException', 'User is not authorized to perform: events:PutEvents', 403));
     const deniedCall = await forward.start(target, ctx);
 
     // Assess

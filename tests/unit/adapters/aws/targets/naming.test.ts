@@ -9,15 +9,20 @@ const BEDROCK_MODEL_NAME = /^([0-9a-zA-Z][_-]?)+$/;
 describe('resourceName', () => {
   it('always fits SageMaker and Bedrock name rules, for any group, version and token', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ maxLength: 80 }), { maxLength: 4 }), fc.string({ minLength: 1, maxLength: 300 }), fc.integer({ min: 12, max: 128 }), (parts, token, max) => {
-        // Act
-        const name = resourceName(parts, token, max);
+      fc.property(
+        fc.array(fc.string({ maxLength: 80 }), { maxLength: 4 }),
+        fc.string({ minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 12, max: 128 }),
+        (parts, token, max) => {
+          // Act
+          const name = resourceName(parts, token, max);
 
-        // Assess
-        expect(name.length).toBeLessThanOrEqual(max);
-        expect(name).toMatch(BEDROCK_MODEL_NAME);
-        if (max <= 63) expect(name).toMatch(SAGEMAKER_NAME);
-      }),
+          // Assess
+          expect(name.length).toBeLessThanOrEqual(max);
+          expect(name).toMatch(BEDROCK_MODEL_NAME);
+          if (max <= 63) expect(name).toMatch(SAGEMAKER_NAME);
+        },
+      ),
     );
   });
 

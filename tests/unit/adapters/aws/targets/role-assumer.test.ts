@@ -19,9 +19,17 @@ beforeEach(() => {
 
 describe('StsRoleAssumer refusals (no STS call)', () => {
   it.each([
-    ['an account not on the allow-list', { account: '333333333333', roleArn: 'arn:aws:iam::333333333333:role/modelgate-promoter' }, /account 333333333333 is not on the promotion allow-list/],
+    [
+      'an account not on the allow-list',
+      { account: '333333333333', roleArn: 'arn:aws:iam::333333333333:role/modelgate-promoter' },
+      /account 333333333333 is not on the promotion allow-list/,
+    ],
     ['a role matching no allow-listed glob', { roleArn: `arn:aws:iam::${HOST}:role/admin` }, /matches none of the allow-listed roles/],
-    ['a role in another account than the target', { roleArn: 'arn:aws:iam::111111111111:role/modelgate-promoter' }, /is in account 111111111111, not in the target's account 222222222222/],
+    [
+      'a role in another account than the target',
+      { roleArn: 'arn:aws:iam::111111111111:role/modelgate-promoter' },
+      /is in account 111111111111, not in the target's account 222222222222/,
+    ],
     ['a missing ExternalId', { externalId: undefined }, /externalId is missing or empty/],
     ['an empty ExternalId', { externalId: '   ' }, /externalId is missing or empty/],
     ['something that is not a role ARN', { roleArn: `arn:aws:iam::${HOST}:user/bob` }, /is not an IAM role ARN/],
@@ -105,7 +113,10 @@ describe('StsRoleAssumer.assume', () => {
 
   it('does not cache a failure, and reports AccessDenied as a terminal AwsCallError', async () => {
     // Prepare
-    sts.on(AssumeRoleCommand).rejectsOnce(sdkError(STSServiceException, 'AccessDenied', 'not authorized to perform sts:AssumeRole', 403)).resolves(stsResponse());
+    sts
+      .on(AssumeRoleCommand)
+      .rejectsOnce(sdkError(STSServiceException, 'AccessDenied', 'not authorized to perform sts:AssumeRole', 403))
+      .resolves(stsResponse());
     const assumer = assumerAt(T0);
 
     // Act

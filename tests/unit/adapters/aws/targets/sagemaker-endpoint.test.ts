@@ -62,10 +62,12 @@ class World {
       if (!this.configs.has(EndpointConfigName)) throw validation(`Could not find endpoint configuration "${arn('endpoint-config', EndpointConfigName)}".`);
       return { EndpointConfigName, EndpointConfigArn: arn('endpoint-config', EndpointConfigName), ProductionVariants: [], CreationTime: new Date() };
     });
-    sagemaker.on(CreateEndpointConfigCommand).callsFake(({ EndpointConfigName, Tags }: { EndpointConfigName: string; Tags: Array<{ Key: string; Value: string }> }) => {
-      this.configs.set(EndpointConfigName, Tags);
-      return { EndpointConfigArn: arn('endpoint-config', EndpointConfigName) };
-    });
+    sagemaker
+      .on(CreateEndpointConfigCommand)
+      .callsFake(({ EndpointConfigName, Tags }: { EndpointConfigName: string; Tags: Array<{ Key: string; Value: string }> }) => {
+        this.configs.set(EndpointConfigName, Tags);
+        return { EndpointConfigArn: arn('endpoint-config', EndpointConfigName) };
+      });
     sagemaker.on(ListTagsCommand).callsFake(({ ResourceArn }: { ResourceArn: string }) => ({ Tags: this.configs.get(ResourceArn.split('/').pop()!) ?? [] }));
     sagemaker.on(DescribeEndpointCommand).callsFake(({ EndpointName }: { EndpointName: string }) => {
       const ep = this.endpoints.get(EndpointName);
@@ -138,9 +140,16 @@ describe('sagemaker-endpoint start', () => {
     const progress = await endpointTarget.start(target, ctx);
 
     // Assess
-    expect(progress).toMatchObject({ state: 'in_progress', resources: { modelName, endpointConfigName, endpointName: 'credit-risk-staging', createdEndpoint: 'true' } });
+    expect(progress).toMatchObject({
+      state: 'in_progress',
+      resources: { modelName, endpointConfigName, endpointName: 'credit-risk-staging', createdEndpoint: 'true' },
+    });
     expect(progress.previous).toBeUndefined();
-    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: HOST_ROLE, ExternalId: 'modelgate-staging', RoleSessionName: `modelgate-${RUN_ID}` });
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({
+      RoleArn: HOST_ROLE,
+      ExternalId: 'modelgate-staging',
+      RoleSessionName: `modelgate-${RUN_ID}`,
+    });
     expect(sagemaker.commandCalls(CreateModelCommand)[0]!.args[0].input).toMatchObject({
       ModelName: modelName,
       ExecutionRoleArn: OPTIONS.executionRoleArn,
@@ -151,7 +160,10 @@ describe('sagemaker-endpoint start', () => {
       ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: modelName, InstanceType: 'ml.m5.large', InitialInstanceCount: 2 }],
     });
     expect(world.configs.get(endpointConfigName)).toContainEqual({ Key: PREVIOUS_CONFIG_TAG, Value: 'none' });
-    expect(sagemaker.commandCalls(CreateEndpointCommand)[0]!.args[0].input).toMatchObject({ EndpointName: 'credit-risk-staging', EndpointConfigName: endpointConfigName });
+    expect(sagemaker.commandCalls(CreateEndpointCommand)[0]!.args[0].input).toMatchObject({
+      EndpointName: 'credit-risk-staging',
+      EndpointConfigName: endpointConfigName,
+    });
     expect(sagemaker.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
   });
 
@@ -192,21 +204,28 @@ describe('sagemaker-endpoint start', () => {
     expect(first).toMatchObject({ state: 'in_progress', resources: { createdEndpoint: 'false' }, previous: { endpointConfigName: 'credit-risk-v11-old' } });
     expect(retried).toMatchObject({ state: 'in_progress', resources: { createdEndpoint: 'false' }, previous: { endpointConfigName: 'credit-risk-v11-old' } });
     expect(sagemaker.commandCalls(UpdateEndpointCommand)).toHaveLength(1);
-    expect(sagemaker.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({ EndpointName: 'credit-risk-staging', EndpointConfigName: endpointConfigName });
+    expect(sagemaker.commandCalls(UpdateEndpointCommand)[0]!.args[0].input).toEqual({
+      EndpointName: 'credit-risk-staging',
+      EndpointConfigName: endpointConfigName,
+    });
     expect(sagemaker.commandCalls(CreateEndpointCommand)).toHaveLength(0);
     expect(world.configs.get(endpointConfigName)).toContainEqual({ Key: PREVIOUS_CONFIG_TAG, Value: 'credit-risk-v11-old' });
   });
 
   it('stops with a clear failure when CreateEndpointConfig is denied, and touches no endpoint', async () => {
     // Prepare
-    sagemaker.on(CreateEndpointConfigCommand).rejects(sdkError(SageMakerServiceException, 'AccessDeniedException', 'User is not authorized to perform: sagemaker:CreateEndpointConfig', 403));
+    sagemaker
+      .on(CreateEndpointConfigCommand)
+      .rejects(sdkError(SageMakerServiceException, 'AccessDeniedException', 'User is not authorized to perform: sagemaker:CreateEndpointConfig', 403));
 
     // Act
     const progress = await endpointTarget.start(target, ctx);
 
     // Assess
     expect(progress.state).toBe('failed');
-    expect(progress.message).toMatch(new RegExp(`creating endpoint config ${endpointConfigName}: SageMaker CreateEndpointConfig .* AccessDeniedException .*not retryable`));
+    expect(progress.message).toMatch(
+      new RegExp(`creating endpoint config ${endpointConfigName}: SageMaker CreateEndpointConfig .* AccessDeniedException .*not retryable`),
+    );
     expect(progress.resources).toMatchObject({ modelName });
     expect(sagemaker.commandCalls(CreateEndpointCommand)).toHaveLength(0);
     expect(sagemaker.commandCalls(UpdateEndpointCommand)).toHaveLength(0);
@@ -226,7 +245,15 @@ describe('sagemaker-endpoint start', () => {
 
   it('refuses a target outside the allow-list with no STS or SageMaker call', async () => {
     // Act
-    const attempt = endpointTarget.start({ ...target, account: '333333333333', roleArn: 'arn:aws:iam::333333333333:role/modelgate-promoter', executionRoleArn: 'arn:aws:iam::333333333333:role/x' }, ctx);
+    const attempt = endpointTarget.start(
+      {
+        ...target,
+        account: '333333333333',
+        roleArn: 'arn:aws:iam::333333333333:role/modelgate-promoter',
+        executionRoleArn: 'arn:aws:iam::333333333333:role/x',
+      },
+      ctx,
+    );
 
     // Assess
     await expect(attempt).rejects.toThrow(RefusedError);
@@ -279,7 +306,10 @@ describe('sagemaker-endpoint poll', () => {
   it('fails with the FailureReason when the endpoint fails', async () => {
     // Prepare
     const started = await endpointTarget.start(target, ctx);
-    Object.assign(world.endpoints.get('credit-risk-staging')!, { status: 'Failed', failure: 'The primary container for production variant AllTraffic did not pass the ping health check.' });
+    Object.assign(world.endpoints.get('credit-risk-staging')!, {
+      status: 'Failed',
+      failure: 'The primary container for production variant AllTraffic did not pass the ping health check.',
+    });
 
     // Act
     const progress = await endpointTarget.poll(target, ctx, started);
@@ -320,7 +350,10 @@ describe('sagemaker-endpoint rollback', () => {
 
     // Assess
     expect(deployed.state).toBe('succeeded');
-    expect(sagemaker.commandCalls(UpdateEndpointCommand)[1]!.args[0].input).toEqual({ EndpointName: 'credit-risk-staging', EndpointConfigName: 'credit-risk-v11-old' });
+    expect(sagemaker.commandCalls(UpdateEndpointCommand)[1]!.args[0].input).toEqual({
+      EndpointName: 'credit-risk-staging',
+      EndpointConfigName: 'credit-risk-v11-old',
+    });
     expect(rolling).toMatchObject({ state: 'in_progress', resources: { rollingBackTo: 'credit-risk-v11-old' } });
     expect(waiting.state).toBe('in_progress');
     expect(rolledBack).toMatchObject({ state: 'succeeded', message: expect.stringMatching(/InService on credit-risk-v11-old \(rolled back\)/) });

@@ -32,7 +32,11 @@ class Registry {
       if (!this.groups.has(ModelPackageGroupName)) {
         throw sdkError(SageMakerServiceException, 'ValidationException', `ModelPackageGroup ${ModelPackageGroupName} does not exist.`);
       }
-      return { ModelPackageGroupName, ModelPackageGroupArn: `arn:aws:sagemaker:eu-west-1:${HOST}:model-package-group/${ModelPackageGroupName}`, ModelPackageGroupStatus: 'Completed' };
+      return {
+        ModelPackageGroupName,
+        ModelPackageGroupArn: `arn:aws:sagemaker:eu-west-1:${HOST}:model-package-group/${ModelPackageGroupName}`,
+        ModelPackageGroupStatus: 'Completed',
+      };
     });
     sagemaker.on(CreateModelPackageGroupCommand).callsFake(({ ModelPackageGroupName }: { ModelPackageGroupName: string }) => {
       this.groups.add(ModelPackageGroupName);
@@ -62,7 +66,9 @@ class Registry {
         ModelPackageGroupName: 'credit-risk',
         ModelPackageStatus: v.status,
         ModelApprovalStatus: 'Approved',
-        ModelPackageStatusDetails: { ValidationStatuses: v.status === 'Failed' ? [{ Name: 'credit-risk', Status: 'Failed', FailureReason: 'image not found' }] : [] },
+        ModelPackageStatusDetails: {
+          ValidationStatuses: v.status === 'Failed' ? [{ Name: 'credit-risk', Status: 'Failed', FailureReason: 'image not found' }] : [],
+        },
         CreationTime: new Date(),
       };
     });
@@ -162,13 +168,18 @@ describe('sagemaker-registry', () => {
 
   it('reports a denied CreateModelPackage as failed, naming the call', async () => {
     // Prepare
-    sagemaker.on(CreateModelPackageCommand).rejects(sdkError(SageMakerServiceException, 'AccessDeniedException', 'not authorized to perform: sagemaker:CreateModelPackage', 403));
+    sagemaker
+      .on(CreateModelPackageCommand)
+      .rejects(sdkError(SageMakerServiceException, 'AccessDeniedException', 'not authorized to perform: sagemaker:CreateModelPackage', 403));
 
     // Act
     const progress = await registryTarget.start(target, ctx);
 
     // Assess
-    expect(progress).toMatchObject({ state: 'failed', message: expect.stringMatching(/registering a version of credit-risk: SageMaker CreateModelPackage .*AccessDeniedException/) });
+    expect(progress).toMatchObject({
+      state: 'failed',
+      message: expect.stringMatching(/registering a version of credit-risk: SageMaker CreateModelPackage .*AccessDeniedException/),
+    });
     expect(progress.resources['modelPackageArn']).toBeUndefined();
   });
 });
