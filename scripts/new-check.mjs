@@ -6,6 +6,8 @@
  * The scaffold is a working check that passes the contract test as generated.
  * MODELGATE_ROOT points it at another tree (tests run it on a temp copy).
  */
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,7 +56,9 @@ const render = (text, id) => {
  */
 export const scaffoldCheck = (id, root = repoRoot()) => {
   if (typeof id !== 'string' || !ID.test(id)) {
-    throw new UsageError(`"${id ?? ''}" is not a check id: expected kebab-case (lower-case letters and digits in dash-separated words, starting with a letter), e.g. data-drift`);
+    throw new UsageError(
+      `"${id ?? ''}" is not a check id: expected kebab-case (lower-case letters and digits in dash-separated words, starting with a letter), e.g. data-drift`,
+    );
   }
   const files = filesFor(id);
   if (existsSync(join(root, 'checks', id))) throw new UsageError(`checks/${id} already exists: choose another id, or edit that check`);
@@ -69,6 +73,17 @@ export const scaffoldCheck = (id, root = repoRoot()) => {
   return [...files.map(([, to]) => to), relative(root, path)];
 };
 
+/**
+ * Puts the written sources in the house format (`npm test` checks it; the templates are filled in,
+ * not formatted), with the prettier and the settings of the project this script belongs to.
+ */
+const formatSources = (root, files) => {
+  const own = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const require = createRequire(import.meta.url);
+  const bin = require.resolve('prettier/bin/prettier.cjs');
+  execFileSync(process.execPath, [bin, '--config', join(own, '.prettierrc.json'), '--write', '--log-level', 'warn', ...files], { cwd: root, stdio: 'inherit' });
+};
+
 const main = () => {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
@@ -79,8 +94,14 @@ const main = () => {
     if (args.length !== 1) throw new UsageError(args.length === 0 ? 'no check id given' : `expected one check id, got ${args.length} arguments`);
     const id = args[0];
     const written = scaffoldCheck(id);
+    formatSources(
+      repoRoot(),
+      written.filter((f) => f.endsWith('.ts')),
+    );
     console.log(`created check ${id}:\n${written.map((f) => `  ${f}`).join('\n')}`);
-    console.log(`next: edit checks/${id}/index.ts, config.schema.json, README.md and the fixtures; then run\n  node --experimental-vm-modules node_modules/jest/bin/jest.js tests/contract/checks.test.ts tests/unit/checks/${id}.test.ts`);
+    console.log(
+      `next: edit checks/${id}/index.ts, config.schema.json, README.md and the fixtures; then run\n  node --experimental-vm-modules node_modules/jest/bin/jest.js tests/contract/checks.test.ts tests/unit/checks/${id}.test.ts`,
+    );
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`new-check: ${err.message}\n${USAGE}`);

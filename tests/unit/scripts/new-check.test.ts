@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -37,11 +37,27 @@ describe('scripts/new-check.mjs', () => {
     for (const f of ['index.ts', 'config.schema.json', 'README.md', 'fixtures/pass-example.json', 'fixtures/fail-example.json']) {
       expect(existsSync(join(root, 'checks', 'data-drift', f))).toBe(true);
     }
-    expect(readFileSync(join(root, 'tests', 'unit', 'checks', 'data-drift.test.ts'), 'utf8')).toContain("import dataDrift from '../../../checks/data-drift/index.js';");
+    expect(readFileSync(join(root, 'tests', 'unit', 'checks', 'data-drift.test.ts'), 'utf8')).toContain(
+      "import dataDrift from '../../../checks/data-drift/index.js';",
+    );
     const check = (await import(pathToFileURL(join(root, 'checks', 'data-drift', 'index.ts')).href)).default as AnyCheckDefinition;
     expect(check.id).toBe('data-drift');
     expect(check.title).toBe('Data drift');
     expect(await contractProblems(check, join(root, 'checks', 'data-drift'))).toEqual([]);
+    // In the house format, so that `npm test` (which checks it) passes right after scaffolding.
+    const prettier = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'),
+        '--config',
+        join(ROOT, '.prettierrc.json'),
+        '--check',
+        'checks/data-drift/index.ts',
+        'tests/unit/checks/data-drift.test.ts',
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(prettier.status).toBe(0);
   });
 
   it('registers the new check in the regenerated index', async () => {
@@ -56,9 +72,18 @@ describe('scripts/new-check.mjs', () => {
     // Prepare
     expect((await newCheck('broken-check')).code).toBe(0);
     const dir = join(root, 'checks', 'broken-check');
-    const wrong = { description: 'claims pass but the score is below min', config: {}, evidence: { metrics: { score: 0.1 } }, champion: null, expect: { status: 'pass' } };
+    const wrong = {
+      description: 'claims pass but the score is below min',
+      config: {},
+      evidence: { metrics: { score: 0.1 } },
+      champion: null,
+      expect: { status: 'pass' },
+    };
     writeFileSync(join(dir, 'fixtures', 'pass-wrong.json'), JSON.stringify(wrong));
-    writeFileSync(join(dir, 'README.md'), readFileSync(join(dir, 'README.md'), 'utf8').replace('## Remediation', '## Notes').replace('### `metric`', '### the number'));
+    writeFileSync(
+      join(dir, 'README.md'),
+      readFileSync(join(dir, 'README.md'), 'utf8').replace('## Remediation', '## Notes').replace('### `metric`', '### the number'),
+    );
     const check = (await import(pathToFileURL(join(dir, 'index.ts')).href)).default as AnyCheckDefinition;
     // Act
     const before = await contractProblems(check, dir);
