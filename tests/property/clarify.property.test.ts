@@ -12,9 +12,10 @@
  *
  * Cases: MODELGATE_PROPERTY_RUNS / MODELGATE_PROPERTY_SEED (tests/support/property-config.ts).
  */
+import { assertNoUnjustifiedApproval, comparableOutcome } from './oracle.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { policyYaml, startGateHarness, type GateHarness, type GateOutcome } from '../support/gate-harness.js';
+import { policyYaml, startGateHarness, type GateHarness } from '../support/gate-harness.js';
 import { propertyParams, propertyTimeoutMs } from '../support/property-config.js';
 import {
   arr,
@@ -193,13 +194,6 @@ const explainabilityNotApprovable = (c: ExplainabilityCase): string | null => {
   return null;
 };
 
-const comparable = (o: GateOutcome): unknown =>
-  JSON.parse(
-    JSON.stringify(o)
-      .replace(/case-\d+/g, 'case-N')
-      .replace(/gate-prop\/\d+/g, 'gate-prop/N'),
-  );
-
 describe('Clarify reports (property)', () => {
   let gate: GateHarness;
   beforeAll(async () => {
@@ -212,19 +206,12 @@ describe('Clarify reports (property)', () => {
   it(
     'bias: APPROVE implies every configured metric was reported once for the facet, finite, in its domain and passed',
     async () => {
-      let approvals = 0;
-      await fc.assert(
-        fc.asyncProperty(biasCaseArb, async (c) => {
-          const outcome = await gate.evaluate({ policy: biasPolicy(c), evidence: { 'bias-report': toText(c.report) } });
-          if (outcome.kind === 'decided' && outcome.decision === 'approve') {
-            approvals += 1;
-            const why = biasNotApprovable(c);
-            if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy: ${biasPolicy(c)}`);
-          }
-        }),
-        { ...propertyParams(), examples: BIAS_EXAMPLES },
-      );
-      expect(approvals).toBeGreaterThan(0);
+      await assertNoUnjustifiedApproval(gate, biasCaseArb, {
+        inputOf: (c) => ({ policy: biasPolicy(c), evidence: { 'bias-report': toText(c.report) } }),
+        whyNot: biasNotApprovable,
+        describe: (c) => `report: ${toText(c.report)}\npolicy: ${biasPolicy(c)}`,
+        examples: BIAS_EXAMPLES,
+      });
     },
     propertyTimeoutMs(),
   );
@@ -232,19 +219,12 @@ describe('Clarify reports (property)', () => {
   it(
     'explainability: APPROVE implies finite non-negative SHAP values, protected features reported, outside the top K and within their shares',
     async () => {
-      let approvals = 0;
-      await fc.assert(
-        fc.asyncProperty(explainabilityCaseArb, async (c) => {
-          const outcome = await gate.evaluate({ policy: explainabilityPolicy(c), evidence: { 'explainability-report': toText(c.report) } });
-          if (outcome.kind === 'decided' && outcome.decision === 'approve') {
-            approvals += 1;
-            const why = explainabilityNotApprovable(c);
-            if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy: ${explainabilityPolicy(c)}`);
-          }
-        }),
-        { ...propertyParams(), examples: EXPLAINABILITY_EXAMPLES },
-      );
-      expect(approvals).toBeGreaterThan(0);
+      await assertNoUnjustifiedApproval(gate, explainabilityCaseArb, {
+        inputOf: (c) => ({ policy: explainabilityPolicy(c), evidence: { 'explainability-report': toText(c.report) } }),
+        whyNot: explainabilityNotApprovable,
+        describe: (c) => `report: ${toText(c.report)}\npolicy: ${explainabilityPolicy(c)}`,
+        examples: EXPLAINABILITY_EXAMPLES,
+      });
     },
     propertyTimeoutMs(),
   );
@@ -261,7 +241,7 @@ describe('Clarify reports (property)', () => {
           async (input) => {
             const first = await gate.evaluate(input);
             const second = await gate.evaluate(input);
-            expect(comparable(second)).toEqual(comparable(first));
+            expect(comparableOutcome(second)).toEqual(comparableOutcome(first));
           },
         ),
         propertyParams(0.25),

@@ -10,6 +10,7 @@
  *
  * Cases: MODELGATE_PROPERTY_RUNS / MODELGATE_PROPERTY_SEED (tests/support/property-config.ts).
  */
+import { assertNoUnjustifiedApproval, comparableOutcome } from './oracle.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { policyYaml, startGateHarness, type GateHarness, type GateOutcome } from '../support/gate-harness.js';
@@ -95,14 +96,6 @@ const ISSUE_EXAMPLES: Array<[QualityCase]> = [
 const describeOutcome = (o: GateOutcome): string => (o.kind === 'decided' ? `${o.decision}: ${o.reasons.join(' | ')}` : `${o.name}: ${o.message}`);
 
 /** Outcomes compared across two runs: paths and versions of the throw-away inputs normalised. */
-const comparable = (o: GateOutcome): unknown =>
-  JSON.parse(
-    JSON.stringify(o)
-      .replace(/case-\d+/g, 'case-N')
-      .replace(/gate-prop\/\d+/g, 'gate-prop/N')
-      .replace(/"ModelPackageVersion":\d+/g, ''),
-  );
-
 describe('model quality reports (property)', () => {
   let gate: GateHarness;
   beforeAll(async () => {
@@ -115,20 +108,12 @@ describe('model quality reports (property)', () => {
   it(
     'APPROVE implies every configured metric was present, finite, in its domain and passed',
     async () => {
-      let approvals = 0;
-      await fc.assert(
-        fc.asyncProperty(qualityCaseArb, async (c) => {
-          const outcome = await gate.evaluate({ policy: policyOf(c), evidence: { 'model-quality-statistics': toText(c.report) } });
-          if (outcome.kind === 'decided' && outcome.decision === 'approve') {
-            approvals += 1;
-            const why = whyNotApprovable(c);
-            if (why !== null) throw new Error(`approved although ${why}\nreport: ${toText(c.report)}\npolicy rules: ${JSON.stringify(c.rules)}`);
-          }
-        }),
-        { ...propertyParams(), examples: ISSUE_EXAMPLES },
-      );
-      // The generators must reach approvals too, or the property above proves nothing.
-      expect(approvals).toBeGreaterThan(0);
+      await assertNoUnjustifiedApproval(gate, qualityCaseArb, {
+        inputOf: (c) => ({ policy: policyOf(c), evidence: { 'model-quality-statistics': toText(c.report) } }),
+        whyNot: whyNotApprovable,
+        describe: (c) => `report: ${toText(c.report)}\npolicy rules: ${JSON.stringify(c.rules)}`,
+        examples: ISSUE_EXAMPLES,
+      });
     },
     propertyTimeoutMs(),
   );
@@ -162,7 +147,7 @@ describe('model quality reports (property)', () => {
           const input = { policy: policyOf(c), evidence: { 'model-quality-statistics': toText(c.report) } };
           const first = await gate.evaluate(input);
           const second = await gate.evaluate(input);
-          expect(comparable(second)).toEqual(comparable(first));
+          expect(comparableOutcome(second)).toEqual(comparableOutcome(first));
         }),
         propertyParams(0.25),
       );
