@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { PolicyError } from '../../../src/core/errors.js';
 import { parsePolicy, policyDigest } from '../../../src/core/policy/parse.js';
+import { problemsOf } from './support.js';
 
 const REFERENCE = 'policies/credit-risk.yaml';
 const referenceBytes = readFileSync(REFERENCE);
@@ -15,16 +15,6 @@ checks:
 `;
 
 /** The problems a bad policy yields (fails the test when it parses). */
-const problemsOf = (text: string, file = 'p.yaml'): string[] => {
-  try {
-    parsePolicy(text, file);
-  } catch (err) {
-    expect(err).toBeInstanceOf(PolicyError);
-    expect((err as PolicyError).file).toBe(file);
-    return (err as PolicyError).problems;
-  }
-  throw new Error('expected a PolicyError');
-};
 
 describe('parsePolicy: the reference policy', () => {
   it('parses policies/credit-risk.yaml into the document the design shows', () => {

@@ -6,25 +6,15 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CheckResult } from '../../../src/core/check.js';
 import { decide } from '../../../src/core/decide.js';
-import { PolicyError } from '../../../src/core/errors.js';
 import { parsePolicy } from '../../../src/core/policy/parse.js';
 import type { Waiver } from '../../../src/core/policy/types.js';
+import { problemsOf } from './support.js';
 
 const HEAD = `apiVersion: modelgate/v1
 kind: Policy
 metadata: { name: p, version: 1, owner: team@example.com }
 match: {}
 `;
-
-const problemsOf = (text: string): string[] => {
-  try {
-    parsePolicy(text, 'p.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(PolicyError);
-    return (err as PolicyError).problems;
-  }
-  throw new Error('expected a PolicyError');
-};
 
 describe('repeated checks', () => {
   it('accepts the same check twice when the entries have distinct ids', () => {

@@ -4,9 +4,9 @@
  * the closest valid key.
  */
 import { describe, expect, it } from '@jest/globals';
-import { PolicyError } from '../../../src/core/errors.js';
 import { parsePolicy } from '../../../src/core/policy/parse.js';
 import { closestKey, TARGET_KINDS, TARGET_OPTIONS } from '../../../src/core/promotion/target-options.js';
+import { problemsOf } from './support.js';
 
 const policyWith = (target: string) => `apiVersion: modelgate/v1
 kind: Policy
@@ -27,16 +27,6 @@ const BEDROCK_IMPORT = `        - kind: bedrock-import
           externalId: modelgate-llm
           importRoleArn: arn:aws:iam::222222222222:role/bedrock-import
 `;
-
-const problemsOf = (text: string): string[] => {
-  try {
-    parsePolicy(text, 'p.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(PolicyError);
-    return (err as PolicyError).problems;
-  }
-  throw new Error('expected a PolicyError');
-};
 
 describe('promotion target options', () => {
   it('refuses modelDataS3Uri on bedrock-import, naming the path and the right key', () => {
