@@ -4,9 +4,8 @@
  * with its control characters neutralised while the ledger keeps it as given.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { runCli, tempHome } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
+import { rejectedChurnRun } from '../support/rejected-run.js';
 
 // examples/registry/churn-xgb/3.json was registered by this session of the pipeline role.
 const PIPELINE_ROLE = 'arn:aws:iam::111111111111:role/SageMakerPipelineRole';
@@ -20,22 +19,8 @@ describe('override under hostile input', () => {
   let runId: string;
 
   beforeAll(() => {
-    // Prepare: the churn policy lists the pipeline's role as an approver (a mistake the gate must survive).
-    home = tempHome('modelgate-hostile-review-');
-    const policies = join(home, 'policies');
-    mkdirSync(policies);
-    writeFileSync(
-      join(policies, 'churn.yaml'),
-      readFileSync('policies/churn.yaml', 'utf8').replace('approvers: [oncall-ml@example.com,', `approvers: [oncall-ml@example.com, "${PIPELINE_ROLE}",`),
-    );
-    env = { MODELGATE_POLICIES: policies };
-    const r = runCli(
-      ['evaluate', '--model-package', 'examples/registry/churn-xgb/3.json', '--champion', 'examples/registry/churn-xgb/1.json', '--format', 'json'],
-      home,
-      { env },
-    );
-    expect(r.code).toBe(1);
-    runId = JSON.parse(r.stdout).runId;
+    // Prepare: the churn policy also lists the pipeline's role as an approver (a mistake the gate must survive).
+    ({ home, env, runId } = rejectedChurnRun('modelgate-hostile-review-', PIPELINE_ROLE));
   });
 
   it.each([

@@ -3,9 +3,8 @@
  * never the registrant; exit 77 otherwise), rerun — the CLI as a subprocess on one state directory.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { runCli, tempHome } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
+import { rejectedChurnRun } from '../support/rejected-run.js';
 
 const REGISTRANT = 'arn:aws:sts::111111111111:assumed-role/SageMakerPipelineRole/pipeline';
 
@@ -15,22 +14,8 @@ describe('reviewing a rejected run', () => {
   let runId: string;
 
   beforeAll(() => {
-    home = tempHome('modelgate-review-');
-    // The churn policy, with the pipeline that registers the models wrongly listed as an approver too.
-    const policies = join(home, 'policies');
-    mkdirSync(policies);
-    writeFileSync(
-      join(policies, 'churn.yaml'),
-      readFileSync('policies/churn.yaml', 'utf8').replace('approvers: [oncall-ml@example.com,', `approvers: [oncall-ml@example.com, "${REGISTRANT}",`),
-    );
-    env = { MODELGATE_POLICIES: policies };
-    const r = runCli(
-      ['evaluate', '--model-package', 'examples/registry/churn-xgb/3.json', '--champion', 'examples/registry/churn-xgb/1.json', '--format', 'json'],
-      home,
-      { env },
-    );
-    expect(r.code).toBe(1);
-    runId = JSON.parse(r.stdout).runId;
+    // Prepare: the churn policy also lists the pipeline's role as an approver (a mistake the gate must survive).
+    ({ home, env, runId } = rejectedChurnRun('modelgate-review-', REGISTRANT));
   });
 
   it('lists and shows the run with its checks and audit trail', () => {
