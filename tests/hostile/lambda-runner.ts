@@ -1,18 +1,15 @@
 /**
  * The evaluate Lambda handler (handlers/evaluate.ts, its whole middy chain) in process for the
- * campaign: the ledger on dynalite and the evidence on s3rver (both in process on 127.0.0.1),
+ * campaign: the ledger on dynalite and the evidence on s3rver (both in process on 127.0.0.1, started
+ * as the handler tests start them),
  * SageMaker, EventBridge and SNS mocked at the SDK boundary. DescribeModelPackage answers with
  * whatever the case registered for the ARN, hostile shapes included.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import {
   DescribeModelPackageCommand,
@@ -23,19 +20,9 @@ import {
   UpdateModelPackageCommand,
 } from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ensureLedgerTable } from '../../src/adapters/aws/ledger-table.js';
-import { createS3Client } from '../../src/adapters/aws/s3-client.js';
-import { createLocalDocumentClient, startEmbeddedDynamo } from '../../src/adapters/local/embedded-dynamodb.js';
+import { BUCKET, handlerEnv, lambdaContext, startEvidenceStore, startLedger } from '../integration/handlers/harness.js';
 import { STACK_FRAME, type Observation } from './case.js';
-import { ACCOUNT, POLICY_YAML, REGION } from './workspace.js';
-
-export const BUCKET = 'hostile-evidence';
-const TABLE = 'modelgate-hostile-ledger';
-
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
+import { POLICY_YAML } from './workspace.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -49,53 +36,18 @@ export interface LambdaStack {
   close(): Promise<void>;
 }
 
-const context = (): Context => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'modelgate-hostile-evaluate',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:modelgate-hostile-evaluate`,
-  memoryLimitInMB: '1024',
-  awsRequestId: randomUUID(),
-  logGroupName: '/aws/lambda/modelgate-hostile-evaluate',
-  logStreamName: '2026/01/01/[$LATEST]hostile',
-  getRemainingTimeInMillis: () => 300_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
-
 /** Sets the function's environment, starts the local servers and mocks, imports the handler. */
 export const startLambdaStack = async (): Promise<LambdaStack> => {
   const savedEnv = { ...process.env };
+  // The servers and environment of the handler tests (tests/integration/handlers/harness.ts).
   const policyDir = mkdtempSync(join(tmpdir(), 'mg-hostile-policies-'));
   writeFileSync(join(policyDir, 'gate.yaml'), POLICY_YAML);
-  const s3Dir = mkdtempSync(join(tmpdir(), 'mg-hostile-s3-'));
-  const dynamo = await startEmbeddedDynamo({ dir: null });
-  const { client, documentClient } = createLocalDocumentClient(dynamo.endpoint);
-  await ensureLedgerTable(client, TABLE);
-  const S3rver = createRequire(import.meta.url)('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
-  const s3server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir });
-  const { port } = await s3server.run();
-  const s3Endpoint = `http://127.0.0.1:${port}`;
-  const s3 = createS3Client({ endpoint: s3Endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-
-  Object.assign(process.env, {
-    MODELGATE_LEDGER_TABLE: TABLE,
-    MODELGATE_EVENT_BUS: 'modelgate-hostile',
-    MODELGATE_TOPIC_ARN: `arn:aws:sns:${REGION}:${ACCOUNT}:modelgate-hostile`,
-    MODELGATE_POLICIES: policyDir,
-    POWERTOOLS_METRICS_NAMESPACE: 'modelgate',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_S3: s3Endpoint,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-  });
+  const ledger = await startLedger();
+  const evidence = await startEvidenceStore();
+  Object.assign(
+    process.env,
+    handlerEnv({ ledgerEndpoint: ledger.endpoint, s3Endpoint: evidence.endpoint, policies: policyDir, extra: { POWERTOOLS_TRACE_ENABLED: 'false' } }),
+  );
 
   const sagemaker = mockClient(SageMakerClient);
   const eventbridge = mockClient(EventBridgeClient);
@@ -135,7 +87,7 @@ export const startLambdaStack = async (): Promise<LambdaStack> => {
 
   return {
     put: async (key, body) => {
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+      await evidence.put(key, body);
       return `s3://${BUCKET}/${key}`;
     },
     register: (arn, describe, tags) => {
@@ -155,7 +107,7 @@ export const startLambdaStack = async (): Promise<LambdaStack> => {
       let response: unknown;
       let thrown: unknown;
       try {
-        response = await handler(event, context());
+        response = await handler(event, lambdaContext('modelgate-hostile-evaluate'));
       } catch (err) {
         thrown = err;
       } finally {
@@ -187,12 +139,8 @@ export const startLambdaStack = async (): Promise<LambdaStack> => {
       sagemaker.restore();
       eventbridge.restore();
       sns.restore();
-      s3.destroy();
-      documentClient.destroy();
-      client.destroy();
-      await s3server.close();
-      await dynamo.close();
-      rmSync(s3Dir, { recursive: true, force: true });
+      await evidence.close();
+      await ledger.close();
       rmSync(policyDir, { recursive: true, force: true });
       for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
       Object.assign(process.env, savedEnv);

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -18,7 +18,9 @@ import { ensureLedgerTable } from '../../../src/adapters/aws/ledger-table.js';
 import { createS3Client } from '../../../src/adapters/aws/s3-client.js';
 import { createLocalDocumentClient, startEmbeddedDynamo } from '../../../src/adapters/local/embedded-dynamodb.js';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const ABOVE_TESTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The project root, also when this module runs compiled from dist/ (the hostile campaign imports it). */
+export const ROOT = basename(ABOVE_TESTS) === 'dist' ? dirname(ABOVE_TESTS) : ABOVE_TESTS;
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
 export const TABLE = 'modelgate-test-ledger';
